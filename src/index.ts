@@ -1,0 +1,1 @@
+export { initBackend, type BackendPreference } from './backend/index.js';

@@ -1,0 +1,13 @@
+// Mocha root hook: every test file runs on the backend named by SGM_BACKEND (default wasm, what a
+// fresh `npm install` has). CI runs the suite a second time with SGM_BACKEND=tensorflow.
+import { initBackend, type BackendPreference } from '../src/backend/index.js';
+
+const preference = (process.env.SGM_BACKEND ?? 'wasm') as BackendPreference;
+
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context) {
+    this.timeout(60_000);
+    const chosen = await initBackend(preference);
+    if (!process.env.SGM_QUIET) console.log(`  [backend: ${chosen}]`);
+  },
+};
