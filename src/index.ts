@@ -1,1 +1,6 @@
 export { initBackend, type BackendPreference } from './backend/index.js';
+export {
+  buildCnn3, compileCnn3, createOptimizer, CNN3_ARCHITECTURE, CNN3_TARGET_LAYER,
+  type Cnn3Options, type TrainingRecipe,
+} from './models/cnn.js';
+export { createRng, type Rng } from './util/random.js';
