@@ -4,3 +4,7 @@ export {
   type Cnn3Options, type TrainingRecipe,
 } from './models/cnn.js';
 export { createRng, type Rng } from './util/random.js';
+export {
+  corruptLabels, disposeDataset, indicesByClass, loadDataset, loadIdx, loadMnist, MNIST_SIZE, oneHot, parseIdx,
+  sampleIndicesByClass, type Dataset, type IdxArray, type LoadOptions, type Split,
+} from './data/index.js';
