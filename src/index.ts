@@ -8,3 +8,9 @@ export {
   corruptLabels, disposeDataset, indicesByClass, loadDataset, loadIdx, loadMnist, MNIST_SIZE, oneHot, parseIdx,
   sampleIndicesByClass, type Dataset, type IdxArray, type LoadOptions, type Split,
 } from './data/index.js';
+export {
+  checkGapModel, describeMismatch, fingerprintMismatch, fitGapModel, GAP_MODEL_VERSION, loadGapModel, optimizerFamily,
+  predictGap, saveGapModel, validateSplits,
+  type ArchitectureFingerprint, type FingerprintDifference, type FitStats, type GapCoefficients, type GapModel,
+  type GapModelProvenance, type GapPoint, type LoadedGapModel, type ProbeSettings, type SplitValidation, type ValidateOptions,
+} from './regression/index.js';
