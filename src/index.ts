@@ -14,3 +14,8 @@ export {
   type ArchitectureFingerprint, type FingerprintDifference, type FitStats, type GapCoefficients, type GapModel,
   type GapModelProvenance, type GapPoint, type LoadedGapModel, type ProbeSettings, type SplitValidation, type ValidateOptions,
 } from './regression/index.js';
+export {
+  createSummaryWriter, decodeSummaries, findEventFiles, readEventFile,
+  type Bucket, type HistogramOptions, type ImageOptions, type SummaryReading, type SummaryWriter, type SummaryWriterOptions,
+  type TensorBoardEvent,
+} from './tensorboard/index.js';
