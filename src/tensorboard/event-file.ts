@@ -82,6 +82,7 @@ export class EventFile {
   /** Writes everything queued so far, after all earlier writes, and resolves once it is synced to
    *  disk. Rejects with the first write error, now and on every later call. */
   flush(): Promise<void> {
+    if (this.closing) return this.closing;
     const chunk = Buffer.concat(this.pending);
     this.pending = [];
     const write = this.writes.then(async () => {
