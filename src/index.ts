@@ -19,3 +19,8 @@ export {
   type Bucket, type HistogramOptions, type ImageOptions, type SummaryReading, type SummaryWriter, type SummaryWriterOptions,
   type TensorBoardEvent,
 } from './tensorboard/index.js';
+export {
+  cumulativeAblation, keyQuantities, resolveTargetLayer, labelsToClassIndices,
+  type AblationOptions, type AblationResult, type AblationStrategy, type ClassAblation,
+  type KeyQuantities, type KeyQuantityOptions,
+} from './ablation/index.js';
