@@ -24,3 +24,7 @@ export {
   type AblationOptions, type AblationResult, type AblationStrategy, type ClassAblation,
   type KeyQuantities, type KeyQuantityOptions,
 } from './ablation/index.js';
+export {
+  ablationCurvesSpec, predictedGapSpec, renderAblationCurvesPng, renderPng, renderSvg, sparsityGapSpec, splitSsrSpec,
+  svgToPng, writePlot, zetaKappaSpec, type ClassCurves, type CurvesOptions, type PngImage, type RenderOptions,
+} from './plots/index.js';
