@@ -6,6 +6,8 @@ import { PLOT_CONFIG, renderPng, type PngImage, type RenderOptions } from './ren
 
 export interface ClassCurves {
   classIndex: number;
+  /** Panel title. Default `class <classIndex>`. */
+  label?: string;
   /** E(n), n = 0..M. */
   curve: readonly number[];
   /** E_r(n), n = 0..M. */
@@ -22,6 +24,7 @@ export interface CurvesOptions extends RenderOptions {
   title?: string;
 }
 
+const panelTitle = (c: ClassCurves) => c.label ?? `class ${c.classIndex}`;
 const E = 'E (top units removed first)';
 const ER = 'E_r (bottom units removed first)';
 
@@ -34,7 +37,7 @@ export function ablationCurvesSpec(classes: readonly ClassCurves[], options: Cur
   });
   const { chance, columns = 5, title = 'Cumulative unit ablation' } = options;
   const rows = classes.flatMap((c) => {
-    const panel = `class ${c.classIndex}`;
+    const panel = panelTitle(c);
     return [
       ...c.curve.map((e, n) => ({ panel, kind: 'pair', n, e, er: c.reverseCurve[n] })),
       ...c.curve.map((e, n) => ({ panel, kind: 'line', n, acc: e, curve: E })),
@@ -51,7 +54,7 @@ export function ablationCurvesSpec(classes: readonly ClassCurves[], options: Cur
   return {
     title, config: { ...PLOT_CONFIG, legend: { ...PLOT_CONFIG.legend, orient: 'bottom', labelLimit: 400 } },
     data: { values: rows },
-    facet: { field: 'panel', type: 'nominal', title: null, sort: classes.map((c) => `class ${c.classIndex}`) },
+    facet: { field: 'panel', type: 'nominal', title: null, sort: classes.map(panelTitle) },
     columns,
     spec: {
       width: 150, height: 110,

@@ -41,13 +41,27 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
+const fontOptions = (fontFiles: string[]) =>
+  ({ loadSystemFonts: true, fontFiles, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' });
+
+let fontChecked = false;
+
+/** resvg silently leaves text out when it finds no font: say so once instead of shipping bare plots. */
+function warnIfNoFont(fontFiles: string[]): void {
+  if (fontChecked) return;
+  fontChecked = true;
+  const probe = `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><text x="2" y="16" font-size="16" font-family="${FONT_FAMILY}">Ag</text></svg>`;
+  const { pixels } = new Resvg(probe, { font: fontOptions(fontFiles) }).render();
+  if (!pixels.some((v, i) => i % 4 === 3 && v > 0)) {
+    console.warn('sparsity-gap-monitor plots: no font found, text will be missing; install one (e.g. fonts-dejavu-core) or pass fontFiles');
+  }
+}
+
 export function svgToPng(svg: string, options: RenderOptions = {}): PngImage {
   const { scale = 2, fontFiles = [] } = options;
   if (!(scale > 0)) throw new Error(`scale must be a positive number, got ${scale}`);
-  const resvg = new Resvg(svg, {
-    fitTo: { mode: 'zoom', value: scale },
-    font: { loadSystemFonts: true, fontFiles, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
-  });
+  warnIfNoFont(fontFiles);
+  const resvg = new Resvg(svg, { fitTo: { mode: 'zoom', value: scale }, font: fontOptions(fontFiles) });
   const image = resvg.render();
   return { png: new Uint8Array(image.asPng()), width: image.width, height: image.height };
 }
