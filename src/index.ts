@@ -28,3 +28,9 @@ export {
   ablationCurvesSpec, predictedGapSpec, renderAblationCurvesPng, renderPng, renderSvg, sparsityGapSpec, splitSsrSpec,
   svgToPng, writePlot, zetaKappaSpec, type ClassCurves, type CurvesOptions, type PngImage, type RenderOptions,
 } from './plots/index.js';
+export {
+  sparsityGapMonitor, SparsityGapMonitor, MonitorSetupError, MonitorOptionError, ProbeError, evaluateStop,
+  resolveMonitorConfig, defaultMonitorConfig, CONFIG_FILE_ENV, LOG_KEYS, TENSORBOARD_TAGS, metricTag,
+  type SparsityGapMonitorOptions, type MonitorData, type EarlyStopOptions, type MonitorLogger, type MonitorConfig,
+  type StopPolicy, type StopPoint, type StopDecision, type ProbeRecord, type ProbeFailure,
+} from './callbacks/index.js';
