@@ -2,18 +2,9 @@ import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
 import { cumulativeAblation, resolveTargetLayer, type AblationResult } from '../../src/ablation/index.js';
 import { buildFixtures, FIXTURE_SPECS, makeData, type Fixture } from './fixtures.js';
-import { naiveCurve, naiveScores } from './naive.js';
+import { expectCurveMatches, naiveCurve, naiveScores } from './naive.js';
 
 const STRATEGIES = ['auto', 'prefix', 'batched', 'stepwise'] as const;
-
-/** Engine curve equals the naive one, up to one flipped sample where the naive logits tie. */
-function expectCurveMatches(curve: number[], samples: number, naive: { correct: number[]; ties: number[] }, what: string) {
-  expect(curve.length, what).to.equal(naive.correct.length);
-  curve.forEach((e, n) => {
-    const diff = Math.abs(Math.round(e * samples) - naive.correct[n]);
-    expect(diff, `${what} n=${n}: engine ${e * samples} vs naive ${naive.correct[n]}`).to.be.at.most(Math.min(1, naive.ties[n]));
-  });
-}
 
 /** The order sorts the independently computed scores descending (equal scores: lower index first). */
 function expectValidOrder(order: number[], scores: number[], what: string) {

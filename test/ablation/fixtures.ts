@@ -161,7 +161,19 @@ export function buildFixtures(): Fixture[] {
     },
     targetOutput: (x) => apply(target, apply(stem, x)),
   });
+  for (const model of new Set(fixtures.map((f) => f.model))) balanceClasses(fixtures.find((f) => f.model === model)!);
   return fixtures;
+}
+
+/** Shifts the output bias so an untrained model predicts every class about equally often. */
+function balanceClasses(fixture: Fixture): void {
+  const out = fixture.model.getLayer('logits');
+  const [kernel, bias] = out.getWeights();
+  tf.tidy(() => {
+    const probs = fixture.forward(tf.randomNormal([90, ...INPUT], 0, 2, 'float32', 99));
+    const scores = out.getConfig().activation === 'softmax' ? tf.log(tf.add(probs, 1e-7)) : probs;
+    out.setWeights([kernel, tf.sub(bias, tf.mean(scores, 0))]);
+  });
 }
 
 /** Random inputs, labelled with the model's own prediction for most samples so curves are not flat. */

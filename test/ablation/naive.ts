@@ -1,4 +1,5 @@
 // The naive reference: the whole model re-run once per mask, one mask at a time.
+import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Fixture } from './fixtures.js';
 
@@ -46,3 +47,13 @@ export function naiveScores(fixture: Fixture, x: tf.Tensor, score: 'mean' | 'l1'
   values.forEach((v, i) => { sums[i % M] += score === 'l1' ? Math.abs(v) : v; });
   return sums.map((s) => s / (values.length / M));
 }
+
+/** Engine curve equals the naive one, up to one flipped sample where the naive logits tie. */
+export function expectCurveMatches(curve: number[], samples: number, naive: { correct: number[]; ties: number[] }, what: string) {
+  expect(curve.length, what).to.equal(naive.correct.length);
+  curve.forEach((e, n) => {
+    const diff = Math.abs(Math.round(e * samples) - naive.correct[n]);
+    expect(diff, `${what} n=${n}: engine ${e * samples} vs naive ${naive.correct[n]}`).to.be.at.most(Math.min(1, naive.ties[n]));
+  });
+}
+
