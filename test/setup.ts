@@ -7,7 +7,6 @@ const preference = (process.env.SGM_BACKEND ?? 'wasm') as BackendPreference;
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(60_000);
-    const chosen = await initBackend(preference);
-    if (!process.env.SGM_QUIET) console.log(`  [backend: ${chosen}]`);
+    await initBackend(preference, { quiet: Boolean(process.env.SGM_QUIET), log: (line) => console.log(`  [${line}]`) });
   },
 };
