@@ -74,8 +74,13 @@ const realEnvironment: WriterEnvironment = {
  * writer.scalar('loss', 0.25, 1);
  * await writer.close();
  */
-export async function createSummaryWriter(
-  logdir: string, options: SummaryWriterOptions = {}, environment: WriterEnvironment = realEnvironment,
+export function createSummaryWriter(logdir: string, options: SummaryWriterOptions = {}): Promise<SummaryWriter> {
+  return openSummaryWriter(logdir, options, realEnvironment);
+}
+
+/** createSummaryWriter with the clock and timer given; tests drive them. */
+export async function openSummaryWriter(
+  logdir: string, options: SummaryWriterOptions, environment: WriterEnvironment,
 ): Promise<SummaryWriter> {
   if (typeof logdir !== 'string' || logdir.length === 0) {
     throw new TypeError(`logdir must be a non-empty string, got ${show(logdir)}`);

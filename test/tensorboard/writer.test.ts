@@ -10,7 +10,7 @@ import { DataType } from '../../src/tensorboard/schema.js';
 import {
   createSummaryWriter, decodeSummaries, findEventFiles, readEventFile, type SummaryWriter,
 } from '../../src/tensorboard/index.js';
-import { createSummaryWriter as createWithEnvironment } from '../../src/tensorboard/writer.js';
+import { openSummaryWriter } from '../../src/tensorboard/writer.js';
 import { eventually, ManualEnvironment, solidPng, temporaryDir } from './fixtures.js';
 
 const run = promisify(execFile);
@@ -24,7 +24,7 @@ describe('tensorboard/writer: summary writer and event file', () => {
     dir.remove();
   });
   async function writer(env = new ManualEnvironment(), options = {}, logdir = dir.path) {
-    const w = await createWithEnvironment(logdir, options, env);
+    const w = await openSummaryWriter(logdir, options, env);
     open.push(w);
     return w;
   }
@@ -177,6 +177,17 @@ describe('tensorboard/writer: summary writer and event file', () => {
     await w.flush();
     expect(readEventFile(w.path)).to.have.length(2);
     expect(() => w.scalar('a', 2, 2)).to.throw('is closed');
+  });
+
+  it('keeps a failed background write from the training loop and reports it on the next call', async () => {
+    const env = new ManualEnvironment();
+    const w = await writer(env);
+    // Pull the file out from under the writer, as a vanished disk would.
+    await (w as unknown as { file: { handle: { close(): Promise<void> } } }).file.handle.close();
+    w.scalar('a', 1, 1);
+    await env.liveTimers[0].fire(); // must not reject (it runs on a timer, nobody would catch it)
+    await expectRejection(w.flush(), 'file closed');
+    expect(() => w.scalar('a', 2, 2)).to.throw(`cannot write to ${w.path}: an earlier write failed`);
   });
 
   it('leaves every complete record readable when the file is cut at any byte of its last record', async () => {
