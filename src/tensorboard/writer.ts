@@ -18,6 +18,8 @@ export interface SummaryWriterOptions {
   filenameSuffix?: string;
 }
 
+const OPTION_NAMES: readonly string[] = ['flushMillis', 'maxQueue', 'filenameSuffix'] satisfies Array<keyof SummaryWriterOptions>;
+
 export interface HistogramOptions {
   /** Number of equal-width buckets between the smallest and largest value. Default 30 (TF2's). */
   bins?: number;
@@ -84,6 +86,10 @@ export async function openSummaryWriter(
 ): Promise<SummaryWriter> {
   if (typeof logdir !== 'string' || logdir.length === 0) {
     throw new TypeError(`logdir must be a non-empty string, got ${show(logdir)}`);
+  }
+  const unknown = Object.keys(options).filter((key) => !OPTION_NAMES.includes(key));
+  if (unknown.length > 0) {
+    throw new TypeError(`unknown option ${show(unknown[0])}; the options are ${OPTION_NAMES.join(', ')}`);
   }
   const flushMillis = options.flushMillis ?? 2000;
   if (typeof flushMillis !== 'number' || !(flushMillis > 0) || !Number.isFinite(flushMillis)) {

@@ -121,6 +121,8 @@ describe('tensorboard/writer: summary writer and event file', () => {
   });
 
   it('rejects bad options and an unwritable logdir at creation, naming them', async () => {
+    await expectRejection(createSummaryWriter(dir.path, { flushMilis: 100 } as object),
+      "unknown option 'flushMilis'; the options are flushMillis, maxQueue, filenameSuffix");
     await expectRejection(createSummaryWriter(dir.path, { flushMillis: 0 }), 'options.flushMillis must be a positive number');
     await expectRejection(createSummaryWriter(dir.path, { maxQueue: 2.5 }), 'options.maxQueue must be a positive integer, got 2.5');
     await expectRejection(createSummaryWriter(dir.path, { filenameSuffix: '/x' }), 'options.filenameSuffix must be a string without path separators');
