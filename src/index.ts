@@ -9,10 +9,11 @@ export {
   sampleIndicesByClass, type Dataset, type IdxArray, type LoadOptions, type Split,
 } from './data/index.js';
 export {
-  checkGapModel, describeMismatch, fingerprintMismatch, fitGapModel, GAP_MODEL_VERSION, loadGapModel, optimizerFamily,
+  checkGapModel, compareMidTraining, describeMismatch, fingerprintMismatch, fitGapModel, GAP_MODEL_VERSION, loadGapModel, optimizerFamily,
   predictGap, saveGapModel, validateSplits,
   type ArchitectureFingerprint, type FingerprintDifference, type FitStats, type GapCoefficients, type GapModel,
-  type GapModelProvenance, type GapPoint, type LoadedGapModel, type ProbeSettings, type SplitValidation, type ValidateOptions,
+  type GapModelProvenance, type GapPoint, type LoadedGapModel, type MidTrainingComparison, type ProbeSettings, type ReferenceRun,
+  type SplitValidation, type ValidateOptions,
 } from './regression/index.js';
 export {
   createSummaryWriter, decodeSummaries, findEventFiles, readEventFile,
@@ -26,7 +27,7 @@ export {
 } from './ablation/index.js';
 export {
   ablationCurvesSpec, predictedGapSpec, renderAblationCurvesPng, renderPng, renderSvg, sparsityGapSpec, splitSsrSpec,
-  svgToPng, writePlot, zetaKappaSpec, type ClassCurves, type CurvesOptions, type PngImage, type RenderOptions,
+  svgToPng, writeFitPlots, writePlot, zetaKappaSpec, type ClassCurves, type CurvesOptions, type PngImage, type RenderOptions,
 } from './plots/index.js';
 export {
   sparsityGapMonitor, SparsityGapMonitor, MonitorSetupError, MonitorOptionError, ProbeError, evaluateStop,

@@ -57,7 +57,7 @@ export function ablationCurvesSpec(classes: readonly ClassCurves[], options: Cur
     facet: { field: 'panel', type: 'nominal', title: null, sort: classes.map(panelTitle) },
     columns,
     spec: {
-      width: 150, height: 110,
+      width: columns <= 3 ? 220 : 150, height: 110,
       layer: [
         { transform: [only('pair')], mark: { type: 'area', color: '#9467bd', opacity: 0.2 }, encoding: { x, y: { ...y, field: 'e' }, y2: { field: 'er' } } },
         { transform: [only('chance')], mark: { type: 'rule', color: '#888', strokeDash: [3, 3] }, encoding: { y: { ...y, field: 'acc' } } },

@@ -3,3 +3,4 @@ export {
   predictedGapSpec, sparsityGapSpec, splitSsrSpec, zetaKappaSpec, type GapPlotPoint, type PredictionPoint,
 } from './gap-figures.js';
 export { ablationCurvesSpec, renderAblationCurvesPng, type ClassCurves, type CurvesOptions } from './curves.js';
+export { writeFitPlots, type FitPlotInput } from './fit-plots.js';
