@@ -55,6 +55,13 @@ describe('tensorboard integration: the real TensorBoard reads our event files', 
     for (const [step, markdown] of TEXTS) writer.text('sparsity/config', markdown, step);
     await writer.close();
     oursPath = writer.path;
+
+    // A run whose last record, a scalar, was torn mid-payload, as by a crash.
+    const torn = await createSummaryWriter(join(dir.path, 'logs', 'torn'));
+    for (let step = 0; step < 5; step++) torn.scalar('torn/x', step / 8, step);
+    await torn.close();
+    const tornBytes = readFileSync(torn.path);
+    writeFileSync(torn.path, tornBytes.subarray(0, tornBytes.length - 7));
     if (process.env.SGM_BACKEND === 'tensorflow') tfjsLogdir = await writeWithTfjsNode(join(dir.path, 'logs', 'tfjs-node'));
   });
   after(() => dir?.remove());
@@ -62,6 +69,7 @@ describe('tensorboard integration: the real TensorBoard reads our event files', 
   it('its Python loader reads every scalar, histogram, image and text with its tag and step', async () => {
     const { version, result } = await tbRead<PyRuns>(python!, 'runs', [join(dir.path, 'logs')]);
     console.log(`    [python tensorboard ${version}]`);
+    expect(result.torn['torn/x'].events.map((e) => e.step)).to.deep.equal([0, 1, 2, 3]);
     const ours = result.ours;
     expect(Object.keys(ours).sort()).to.deep.equal(
       [...Object.keys(SCALARS), 'conv3/kernel', 'sparsity/ablation_curves', 'sparsity/config'].sort());
@@ -117,14 +125,18 @@ describe('tensorboard integration: the real TensorBoard reads our event files', 
     expect(result).to.deep.equal(files);
   });
 
-  it('its server, with the Rust data server, serves the scalars and histograms over the HTTP data API', async () => {
+  it('its server, with the Rust data server, serves the scalars (a torn file's complete ones too) and histograms over the HTTP data API', async () => {
     const server = await TensorBoardServer.start(python!, join(dir.path, 'logs'));
     try {
       const expectedTags = Object.keys(SCALARS).sort();
       type Tags = Record<string, Record<string, unknown>>;
       const runsWanted = tfjsLogdir ? ['ours', 'tfjs-node'] : ['ours'];
       await server.poll<Tags>('/data/plugin/scalars/tags', (tags) =>
-        runsWanted.every((run) => expectedTags.every((tag) => tag in (tags[run] ?? {}))));
+        runsWanted.every((run) => expectedTags.every((tag) => tag in (tags[run] ?? {}))) && 'torn/x' in (tags.torn ?? {}));
+
+      const torn = await server.poll<Array<[number, number, number]>>(
+        '/data/plugin/scalars/scalars?run=torn&tag=torn%2Fx', (s) => s.length >= 4);
+      expect(torn.map(([, step, value]) => [step, value])).to.deep.equal([[0, 0], [1, 0.125], [2, 0.25], [3, 0.375]]);
 
       const wallTimes = new Map(decodeSummaries(readEventFile(oursPath)).map((r) => [`${r.tag}@${r.step}`, r.wallTime]));
       for (const [tag, points] of Object.entries(SCALARS)) {
