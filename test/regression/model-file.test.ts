@@ -71,6 +71,11 @@ describe('regression: gap model files', () => {
 });
 
 describe('regression: fingerprintMismatch', () => {
+  it('compares optimizers by family, as tfjs names them', () => {
+    for (const name of ['SGD', 'Momentum', 'sgd']) expect(fingerprintMismatch(fingerprint, { optimizer: name }), name).to.deep.equal([]);
+    expect(fingerprintMismatch(fingerprint, { optimizer: 'Adam' })).to.deep.equal([{ field: 'optimizer', model: 'sgd', actual: 'Adam' }]);
+  });
+
   it('lists only the fields known on both sides that differ', () => {
     expect(fingerprintMismatch(fingerprint, { ...fingerprint, inputShape: [null, 28, 28, 1], optimizer: 'MomentumOptimizer' })).to.deep.equal([]);
     const diff = fingerprintMismatch(fingerprint, { layer: 'conv3', units: 128, inputShape: [null, 32, 32, 3], optimizer: 'AdamOptimizer' });
