@@ -55,7 +55,7 @@ async function tryTensorflow(): Promise<Attempt> {
     if (await activate('tensorflow')) return { ok: true, detail: pkg };
     reasons.push(`${pkg} loaded but the 'tensorflow' backend failed to initialize`);
   }
-  return { ok: false, reason: reasons.join('; ') };
+  return { ok: false, reason: reasons.join(', ') };
 }
 
 async function tryWasm(): Promise<Attempt> {
@@ -106,21 +106,22 @@ export async function initBackend(preference: BackendPreference = 'auto', option
     throw new Error(`initBackend: unknown backend preference '${String(preference)}'; use one of ${BACKEND_PREFERENCES.join(', ')}`);
   }
   const candidates: BackendName[] = preference === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [preference];
-  const skipped: string[] = [];
+  const skipped: Array<{ name: BackendName; reason: string }> = [];
+  const describe = () => skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
   for (const name of candidates) {
     const attempt = await ATTEMPTS[name]();
     if (attempt.ok) {
       await tf.ready();
       if (!(options.quiet ?? false)) {
-        const why = skipped.length > 0 ? `; not tensorflow/wasm: ${skipped.join('; ')}` : '';
+        const why = skipped.length > 0 ? `; passed over ${describe()}` : '';
         (options.log ?? console.log)(`tfjs backend: ${name} (${attempt.detail}${why})`);
       }
       return name;
     }
-    skipped.push(attempt.reason);
+    skipped.push({ name, reason: attempt.reason });
   }
   if (preference === 'tensorflow') {
-    throw new Error(`initBackend('tensorflow'): ${skipped.join('; ')}. To use it, ${SETUP_ADVICE}.`);
+    throw new Error(`initBackend('tensorflow'): ${skipped[0]!.reason}. To use it, ${SETUP_ADVICE}.`);
   }
-  throw new Error(`initBackend('${preference}'): no backend could be initialized: ${skipped.join('; ')}`);
+  throw new Error(`initBackend('${preference}'): no backend could be initialized: ${describe()}`);
 }
