@@ -1,6 +1,8 @@
-// Runs one kernel on a chosen backend from plain arrays, restoring nothing itself: callers switch
-// back to the suite's backend in an `after` hook.
+// Shared by the backend tests. runKernelOn switches the backend and does not switch back: callers
+// restore the suite's backend in an `after` hook.
+import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
+import { TENSORFLOW_PACKAGES } from '../../src/backend/index.js';
 
 export interface Operand {
   values: Float32Array;
@@ -45,4 +47,16 @@ export function relativeError(actual: ArrayLike<number>, reference: ArrayLike<nu
     scale = Math.max(scale, Math.abs(reference[i]!));
   }
   return scale === 0 ? diff : diff / scale;
+}
+
+/** Whether tfjs-node(-gpu) resolves from here (checked without importing it). */
+export function tensorflowInstalled(): boolean {
+  const require = createRequire(import.meta.url);
+  return TENSORFLOW_PACKAGES.some((pkg) => {
+    try {
+      return Boolean(require.resolve(pkg));
+    } catch {
+      return false;
+    }
+  });
 }

@@ -1,12 +1,12 @@
 // initBackend's choices. Each choice that could import tfjs-node runs in a fresh child process, as
 // does the machine without tfjs-node (simulated by a resolve hook that hides the package).
 import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, TENSORFLOW_PACKAGES, type BackendPreference } from '../../src/backend/index.js';
+import { initBackend, type BackendPreference } from '../../src/backend/index.js';
+import { tensorflowInstalled } from './helpers.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -28,16 +28,6 @@ async function inChild(preference: string, hideTfjsNode: boolean): Promise<Repor
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as Report;
 }
 
-function tensorflowInstalled(): boolean {
-  const require = createRequire(import.meta.url);
-  return TENSORFLOW_PACKAGES.some((pkg) => {
-    try {
-      return Boolean(require.resolve(pkg));
-    } catch {
-      return false;
-    }
-  });
-}
 
 describe('initBackend', () => {
   let suiteBackend: string;

@@ -1,13 +1,13 @@
 // A small CNN (strided conv, depthwise conv with multiplier 2, conv, dense) trained for a few SGD
 // steps from identical weights on identical data follows the same loss on wasm, cpu and
 // tensorflow: the gradient kernels of every backend agree where it matters, inside model.fit.
-import { createRequire } from 'node:module';
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
-import { initBackend, TENSORFLOW_PACKAGES, type BackendName } from '../../src/backend/index.js';
+import { initBackend, type BackendName } from '../../src/backend/index.js';
 import { createRng } from '../../src/util/random.js';
+import { tensorflowInstalled } from './helpers.js';
 
 const STEPS = 6;
 const BATCH = 16;
@@ -57,17 +57,6 @@ async function train(backend: BackendName, weights: Float32Array[], data: Data):
   return { losses, leaked: tf.memory().numTensors - before };
 }
 
-function tensorflowInstalled(): boolean {
-  const require = createRequire(import.meta.url);
-  return TENSORFLOW_PACKAGES.some((pkg) => {
-    try {
-      require.resolve(pkg);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
 
 describe('training on each backend', () => {
   let suiteBackend: string;
