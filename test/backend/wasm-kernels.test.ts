@@ -89,6 +89,20 @@ describe('wasm convolution-gradient kernels', () => {
     }
   }
 
+  // Random shapes above stay under 128 filter rows (KH*KW*Ci), where stride 1 multiplies explicit
+  // windows; these take the convolution path at stride 1 too.
+  it('Conv2DBackpropFilter with many filter rows equals the cpu kernel (stride 1, each padding)', async () => {
+    const rng = createRng('many-rows');
+    for (const pad of ['same', 'valid', [[0, 0], [2, 1], [0, 2], [0, 0]]] as Pad[]) {
+      const c: Case = { x: [2, 9, 8, 16], filter: [3, 3, 16, 5], strides: [1, 1], pad, dilations: [1, 1] };
+      const { inputs, attrs } = kernelCall('Conv2DBackpropFilter', c, rng);
+      const reference = await runKernelOn('cpu', 'Conv2DBackpropFilter', inputs, attrs);
+      const actual = await runKernelOn('wasm', 'Conv2DBackpropFilter', inputs, attrs);
+      expect(relativeError(actual.values, reference.values), JSON.stringify(c)).to.be.below(1e-4);
+      expect([actual.leakedTensors, actual.leakedDataIds]).to.deep.equal([0, 0]);
+    }
+  });
+
   // The cpu backend's depthwise gradients ignore dilations (tfjs refuses gradients of dilated
   // convolutions, so it never calls them with any), hence a reference straight from the definition.
   it('depthwise gradients with dilations equal the definition', async () => {
