@@ -1,4 +1,7 @@
-export { initBackend, type BackendPreference } from './backend/index.js';
+export {
+  initBackend, registerWasmTrainingKernels, BACKEND_PREFERENCES, TENSORFLOW_PACKAGES, WASM_TRAINING_KERNELS,
+  type BackendName, type BackendPreference, type InitBackendOptions,
+} from './backend/index.js';
 export {
   buildCnn3, compileCnn3, createOptimizer, CNN3_ARCHITECTURE, CNN3_TARGET_LAYER,
   type Cnn3Options, type TrainingRecipe,
