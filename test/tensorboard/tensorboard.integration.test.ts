@@ -62,7 +62,10 @@ describe('tensorboard integration: the real TensorBoard reads our event files', 
     await torn.close();
     const tornBytes = readFileSync(torn.path);
     writeFileSync(torn.path, tornBytes.subarray(0, tornBytes.length - 7));
-    if (process.env.SGM_BACKEND === 'tensorflow') tfjsLogdir = await writeWithTfjsNode(join(dir.path, 'logs', 'tfjs-node'));
+    if (process.env.SGM_BACKEND === 'tensorflow') {
+      tfjsLogdir = await writeWithTfjsNode(join(dir.path, 'logs', 'tfjs-node'));
+      console.log('    [the same scalars also written by tfjs-node summaryFileWriter, run tfjs-node]');
+    }
   });
   after(() => dir?.remove());
 
@@ -98,6 +101,13 @@ describe('tensorboard integration: the real TensorBoard reads our event files', 
       });
     });
 
+    if (tfjsLogdir) {
+      for (const tag of Object.keys(SCALARS)) {
+        const steps = (run: string) => result[run][tag].events.map((e) => [e.step, pythonFloat(e.value as string)]);
+        expect(steps('tfjs-node'), `tfjs-node ${tag}`).to.deep.equal(steps('ours'));
+      }
+    }
+
     expect(ours['sparsity/config'].plugin).to.equal('text');
     expect(ours['sparsity/config'].events.map((e) => [e.step, e.value]))
       .to.deep.equal(TEXTS.map(([step, markdown]) => [step, [markdown]]));
@@ -125,7 +135,7 @@ describe('tensorboard integration: the real TensorBoard reads our event files', 
     expect(result).to.deep.equal(files);
   });
 
-  it('its server, with the Rust data server, serves the scalars (a torn file's complete ones too) and histograms over the HTTP data API', async () => {
+  it('its server, with the Rust data server, serves the scalars (also the complete ones of a torn file) and histograms over the HTTP data API', async () => {
     const server = await TensorBoardServer.start(python!, join(dir.path, 'logs'));
     try {
       const expectedTags = Object.keys(SCALARS).sort();
