@@ -121,12 +121,13 @@ export async function cumulativeAblation(
     const trunkStart = performance.now();
     const { target, boundaries } = runTrunk(graph, data.x, indices, maxBytes);
     try {
-      if (!(await allFinite(target))) {
+      const finite = await allFinite(target);
+      const curvesStart = performance.now();
+      trunkMs += curvesStart - trunkStart;
+      if (!finite) {
         skipped.push({ classIndex, reason: `non-finite activations in layer '${layer.name}'` });
         continue;
       }
-      const curvesStart = performance.now();
-      trunkMs += curvesStart - trunkStart;
       const order = await rankUnits(target, options.score ?? 'mean');
       const probe: ClassProbe = { classIndex, target, boundaries, orders: [order, order.slice().reverse()] };
       const [curve, reverseCurve] = plan

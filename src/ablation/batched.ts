@@ -2,7 +2,7 @@
 // (`batched`) or one mask per call (`stepwise`, the authors' method). Works for any head.
 import * as tf from '@tensorflow/tfjs-core';
 import { evaluate, type HeadGraph } from './graph.js';
-import { boundaryFeeds, countCorrect, readCurves, sampleChunks, sliceRows, type ClassProbe } from './chunks.js';
+import { boundaryFeeds, countCorrect, readCounts, sampleChunks, sliceRows, type ClassProbe } from './chunks.js';
 
 /** Row r < M+1 keeps every unit but the first r of R; row M+1+n the same for R_r. */
 function maskMatrix(orders: [number[], number[]]): tf.Tensor2D {
@@ -53,5 +53,7 @@ export async function maskedCurves(
     masks.dispose();
     tf.dispose(perChunk.flat());
   }
-  return readCurves(counts, M, S);
+  const correct = await readCounts(counts);
+  const accuracy = (from: number) => Array.from(correct.subarray(from, from + M + 1), (c) => c / S);
+  return [accuracy(0), accuracy(M + 1)];
 }

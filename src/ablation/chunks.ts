@@ -1,4 +1,4 @@
-// Pieces shared by the curve strategies: sample chunking under the memory bound, tiling the trunk
+// Pieces shared by the curve strategies: sample chunking under the memory bound, repeating the trunk
 // tensors a head call needs, and counting correct predictions without a read-back per call.
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -25,31 +25,40 @@ export function sampleChunks(samples: number, bytesPerSample: number, maxBytes: 
 export const sliceRows = (t: tf.Tensor, start: number, size: number): tf.Tensor =>
   start === 0 && size === t.shape[0] ? t : tf.slice(t, start, size);
 
-/** `t` repeated `times` times along axis 0: row r * S + s is sample s, matching masked batches. */
-export const tileRows = (t: tf.Tensor, times: number): tf.Tensor =>
-  times === 1 ? t : tf.tile(t, [times, ...t.shape.slice(1).map(() => 1)]);
+/**
+ * How a head batch stacks `groups` variants (masks, sums) of `S` samples: 'group-major' row g * S + s,
+ * 'sample-major' row s * groups + g.
+ */
+export type RowLayout = 'group-major' | 'sample-major';
+
+/** Each sample's row repeated for the `groups` variants of a head batch. */
+function repeatRows(t: tf.Tensor, groups: number, layout: RowLayout): tf.Tensor {
+  if (groups === 1) return t;
+  const ones = t.shape.slice(1).map(() => 1);
+  if (layout === 'group-major') return tf.tile(t, [groups, ...ones]);
+  return tf.reshape(tf.tile(tf.expandDims(t, 1), [1, groups, ...ones]), [-1, ...t.shape.slice(1)]);
+}
 
 /** Correct predictions per group: `logits` [groups * S, K] → int32 [groups]. */
-export function countCorrect(logits: tf.Tensor, groups: number, classIndex: number): tf.Tensor1D {
+export function countCorrect(logits: tf.Tensor, groups: number, classIndex: number, layout: RowLayout = 'group-major'): tf.Tensor1D {
   const hits = tf.cast(tf.equal(tf.argMax(logits, -1), classIndex), 'int32');
-  return tf.sum(tf.reshape(hits, [groups, -1]), 1) as tf.Tensor1D;
+  return (layout === 'group-major' ? tf.sum(tf.reshape(hits, [groups, -1]), 1) : tf.sum(tf.reshape(hits, [-1, groups]), 0)) as tf.Tensor1D;
 }
 
 /** The trunk values a head call on `groups` stacked copies of samples [start, start + size) needs. */
-export function boundaryFeeds(probe: ClassProbe, start: number, size: number, groups: number): Map<number, tf.Tensor> {
+export function boundaryFeeds(
+  probe: ClassProbe, start: number, size: number, groups: number, layout: RowLayout = 'group-major',
+): Map<number, tf.Tensor> {
   const feeds = new Map<number, tf.Tensor>();
-  for (const [id, value] of probe.boundaries) feeds.set(id, tileRows(sliceRows(value, start, size), groups));
+  for (const [id, value] of probe.boundaries) feeds.set(id, repeatRows(sliceRows(value, start, size), groups, layout));
   return feeds;
 }
 
-/** Sums per-chunk count tensors (each [2(M+1)]) and reads them once: E then E_r as accuracies. */
-export async function readCurves(counts: tf.Tensor1D[], units: number, samples: number): Promise<[number[], number[]]> {
+/** Sums per-chunk count tensors and reads them once (then disposes them). */
+export async function readCounts(counts: tf.Tensor1D[]): Promise<Float32Array | Int32Array> {
   const total = tf.tidy(() => (counts.length === 1 ? counts[0].clone() : tf.addN(counts)));
   try {
-    const values = await total.data();
-    const curve = Array.from(values.subarray(0, units + 1), (c) => c / samples);
-    const reverseCurve = Array.from(values.subarray(units + 1), (c) => c / samples);
-    return [curve, reverseCurve];
+    return (await total.data()) as Int32Array;
   } finally {
     total.dispose();
     tf.dispose(counts);

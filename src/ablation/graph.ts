@@ -30,7 +30,8 @@ const inputsOf = (t: SymbolicTensor): SymbolicTensor[] => {
   return node.inboundLayers.length === 0 ? [] : node.inputTensors;
 };
 
-const elementsPerSample = (t: SymbolicTensor): number =>
+/** Elements of one sample's slice of `t` (unknown dimensions count as 1). */
+export const elementsPerSample = (t: SymbolicTensor): number =>
   t.shape.slice(1).reduce<number>((a, d) => a * (d ?? 1), 1);
 
 /** Splits `model` at `layer` (one of its top-level layers, applied once in the model). */

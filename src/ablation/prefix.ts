@@ -5,8 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { evaluate, type HeadGraph, type Layer } from './graph.js';
-import { boundaryFeeds, countCorrect, readCurves, sampleChunks, sliceRows, type ClassProbe } from './chunks.js';
+import { elementsPerSample, evaluate, type HeadGraph, type Layer } from './graph.js';
+import { boundaryFeeds, countCorrect, readCounts, sampleChunks, sliceRows, type ClassProbe } from './chunks.js';
 
 type GraphNode = Layer['inboundNodes'][number];
 
@@ -81,64 +81,73 @@ function elementsFrom(graph: HeadGraph, from: SymbolicTensor): number {
     const t = stack.pop()!;
     if (seen.has(t.id)) continue;
     seen.add(t.id);
-    most = Math.max(most, t.shape.slice(1).reduce<number>((a, d) => a * (d ?? 1), 1));
+    most = Math.max(most, elementsPerSample(t));
     for (const node of graph.consumers.get(t.id) ?? []) stack.push(...node.outputTensors);
   }
   return most;
 }
 
-/** E and E_r through the cumulative sums. */
+/**
+ * E and E_r through cumulative sums over the units' contributions to the mixing layer's
+ * pre-activation. With the units in removal order R and the bias as one more unit at both ends,
+ * T = [b, C_R0, ..., C_R(M-1), b]:
+ *   - the reverse inclusive sum at index n + 1 is b + Σ_{k>=n} C_Rk, the pre-activation with the
+ *     first n units of R removed, n = 0..M (E);
+ *   - the forward inclusive sum at index m is b + Σ_{k<m} C_Rk, the pre-activation with only the
+ *     first m units of R kept, i.e. the first M - m units of R_r removed (E_r(M - m)).
+ * One contribution tensor serves both orders. The contributions are one depthwise convolution
+ * (each unit's inputs times its own slice of the mixing kernel), a kernel every backend runs fast;
+ * the rest of the head then runs once on the M + 2 sums of each direction.
+ */
 export async function prefixCurves(
   graph: HeadGraph, plan: PrefixPlan, probe: ClassProbe, maxBytes: number,
 ): Promise<[number[], number[]]> {
   const { target, orders } = probe;
   const S = target.shape[0];
   const M = target.shape[target.rank - 1];
-  const groups = 2 * (M + 1);
+  const G = M + 2;
   const config = plan.mixing.getConfig();
   const [kernel, bias] = plan.mixing.getWeights();
   const activation = config.activation === 'linear' ? undefined : tfl.layers.activation({ activation: config.activation as 'relu' });
   const outWidth = kernel.shape[kernel.rank - 1];
-  const bytesPerSample = 4 * groups * plan.restElements;
-  const counts: tf.Tensor1D[] = [];
-  const unitOrder = tf.tensor1d([...orders[0], ...orders[1]], 'int32');
+  const forward: tf.Tensor1D[] = [];
+  const reverse: tf.Tensor1D[] = [];
+  const index = tf.tensor1d([M, ...orders[0], M], 'int32'); // channel M of the unit table is the bias unit
   try {
-    for (const [start, size] of sampleChunks(S, bytesPerSample, maxBytes)) {
-      counts.push(tf.tidy(() => {
+    for (const [start, size] of sampleChunks(S, 4 * 2 * G * plan.restElements, maxBytes)) {
+      const [f, r] = tf.tidy(() => {
         let q = sliceRows(target, start, size);
         for (const node of plan.chain) q = node.outboundLayer.apply(q, { ...node.callArgs, training: false }) as tf.Tensor;
-        // Contributions of each unit: [M, size, ...positions, outWidth].
-        let contributions: tf.Tensor;
-        let positions: number[];
-        if (plan.mode === 'flatten') {
-          positions = [];
-          const F = q.size / (size * M);
-          const perUnit = tf.transpose(tf.reshape(q, [size, F, M]), [2, 0, 1]);
-          const weights = tf.transpose(tf.reshape(kernel, [F, M, outWidth]), [1, 0, 2]);
-          contributions = tf.matMul(perUnit, weights);
-        } else {
-          positions = q.shape.slice(1, -1);
-          const perUnit = tf.reshape(tf.transpose(tf.reshape(q, [-1, M])), [M, -1, 1]);
-          contributions = tf.mul(perUnit, tf.reshape(kernel, [M, 1, outWidth]));
-        }
-        // Sums over the units still active (suffixes in removal order) rather than the full sum minus
-        // the removed ones: the same numbers, without cancellation when most units are off.
-        const ordered = tf.reshape(tf.gather(contributions, unitOrder), [2, M, ...contributions.shape.slice(1)]);
-        const active = tf.cumsum(ordered, 1, false, true);
-        let z = tf.concat([active, tf.zerosLike(tf.slice(active, [0, 0], [2, 1]))], 1);
-        if (bias) z = tf.add(z, bias);
-        z = tf.reshape(z, [groups * size, ...positions, outWidth]);
-        if (activation) z = activation.apply(z) as tf.Tensor;
-        const feeds = boundaryFeeds(probe, start, size, groups);
-        feeds.set(plan.mixingOutput.id, z);
-        return countCorrect(evaluate([graph.output], feeds)[0], groups, probe.classIndex);
-      }));
+        // 'flatten': each output mixes F = positions x 1 inputs per unit; 'pointwise': one per unit and position.
+        const flatten = plan.mode === 'flatten';
+        const positions = flatten ? [] : q.shape.slice(1, -1);
+        const P = positions.reduce((a, d) => a * d, 1);
+        const F = flatten ? q.size / (size * M) : 1;
+        const biasInput = tf.pad(tf.ones([size * P, 1, 1, 1]), [[0, 0], [0, 0], [0, F - 1], [0, 0]]);
+        const inputs = tf.gather(tf.concat([tf.reshape(q, [size * P, 1, F, M]), biasInput], 3), index, 3) as tf.Tensor4D;
+        const biasKernel = tf.pad(tf.reshape(bias ?? tf.zeros([outWidth]), [1, 1, 1, outWidth]), [[0, 0], [0, F - 1], [0, 0], [0, 0]]);
+        const weights = tf.gather(tf.concat([tf.reshape(kernel, [1, F, M, outWidth]), biasKernel], 2), index, 2) as tf.Tensor4D;
+        const contributions = tf.reshape(tf.depthwiseConv2d(inputs, weights, 1, 'valid'), [size, P, G, outWidth]);
+        const feeds = boundaryFeeds(probe, start, size, G, 'sample-major');
+        return [false, true].map((reversed) => {
+          const sums = tf.cumsum(contributions, 2, false, reversed);
+          let z = tf.reshape(P > 1 ? tf.transpose(sums, [0, 2, 1, 3]) : sums, [size * G, ...positions, outWidth]);
+          if (activation) z = activation.apply(z) as tf.Tensor;
+          feeds.set(plan.mixingOutput.id, z);
+          return countCorrect(evaluate([graph.output], feeds)[0], G, probe.classIndex, 'sample-major');
+        });
+      });
+      forward.push(f);
+      reverse.push(r);
     }
   } catch (e) {
-    tf.dispose(counts);
+    tf.dispose([...forward, ...reverse]);
     throw e;
   } finally {
-    unitOrder.dispose();
+    index.dispose();
   }
-  return readCurves(counts, M, S);
+  const [kept, removed] = await Promise.all([readCounts(forward), readCounts(reverse)]);
+  const curve = Array.from({ length: M + 1 }, (_, n) => removed[n + 1] / S);
+  const reverseCurve = Array.from({ length: M + 1 }, (_, n) => kept[M - n] / S);
+  return [curve, reverseCurve];
 }

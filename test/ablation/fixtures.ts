@@ -25,6 +25,7 @@ export const FIXTURE_SPECS: FixtureSpec[] = [
   { name: 'mobilenet-dw', layer: 'dw', isDefault: false, prefix: true },
   { name: 'mobilenet-pw', layer: 'pw', isDefault: false, prefix: false },
   { name: 'residual', layer: 'res', isDefault: true, prefix: false },
+  { name: 'late-skip', layer: 'res', isDefault: true, prefix: true },
 ];
 
 export interface Fixture extends FixtureSpec {
@@ -89,7 +90,7 @@ export function buildFixtures(): Fixture[] {
   fixtures.push(sequentialFixture('vgg', sequential('vgg', [
     firstConv('c1', 4),
     tfl.layers.maxPooling2d({ name: 'p1', poolSize: 2 }),
-    conv('c2', 8),
+    conv('c2', 36), // M + 1 > 2 blocks of the prefix path's blocked sums
     tfl.layers.maxPooling2d({ name: 'p2', poolSize: 2, padding: 'same' }),
     tfl.layers.flatten({ name: 'flat' }),
     dense('d1', 12, 'relu'),
@@ -127,7 +128,7 @@ export function buildFixtures(): Fixture[] {
   randomizeBatchNorm(bnLayers[2], 8, 11);
 
   const mobileLayers = [
-    firstConv('stem', 4),
+    firstConv('stem', 20),
     tfl.layers.depthwiseConv2d({ name: 'dw', kernelSize: 3, padding: 'same', activation: 'relu', depthwiseInitializer: init() }),
     conv('pw', 8, 'relu', 1),
     tfl.layers.separableConv2d({
@@ -160,6 +161,33 @@ export function buildFixtures(): Fixture[] {
       return apply(logits, apply(gap, apply(relu, apply(add, [t, h]))));
     },
     targetOutput: (x) => apply(target, apply(stem, x)),
+  });
+
+  // The head qualifies for the prefix path, and a trunk tensor joins it after the mixing layer.
+  const input2 = tfl.input({ shape: INPUT, name: 'x2' });
+  const stem2 = conv('stem', 8);
+  const target2 = conv('res', 24);
+  const gap2 = tfl.layers.globalAveragePooling2d({ name: 'gap' });
+  const mix = dense('mix', 10, 'relu');
+  const skipPool = tfl.layers.globalAveragePooling2d({ name: 'skip_gap' });
+  const skip = dense('skip', 10, 'linear');
+  const join = tfl.layers.add({ name: 'join' });
+  const logits2 = dense('logits', K);
+  const s2 = stem2.apply(input2) as tfl.SymbolicTensor;
+  const joined = join.apply([
+    mix.apply(gap2.apply(target2.apply(s2))) as tfl.SymbolicTensor,
+    skip.apply(skipPool.apply(s2)) as tfl.SymbolicTensor,
+  ]);
+  fixtures.push({
+    ...FIXTURE_SPECS.find((f) => f.name === 'late-skip')!,
+    model: tfl.model({ name: 'late_skip', inputs: input2, outputs: logits2.apply(joined) as tfl.SymbolicTensor }),
+    forward(x, mask) {
+      const h = apply(stem2, x);
+      let t = apply(target2, h);
+      if (mask) t = tf.mul(t, mask);
+      return apply(logits2, apply(join, [apply(mix, apply(gap2, t)), apply(skip, apply(skipPool, h))]));
+    },
+    targetOutput: (x) => apply(target2, apply(stem2, x)),
   });
   for (const model of new Set(fixtures.map((f) => f.model))) balanceClasses(fixtures.find((f) => f.model === model)!);
   return fixtures;
