@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { elementsPerSample, evaluate, type HeadGraph, type Layer } from './graph.js';
-import { boundaryFeeds, countCorrect, readCounts, sampleChunks, sliceRows, type ClassProbe } from './chunks.js';
+import { boundaryFeeds, countCorrect, readCounts, sampleChunks, sliceRows, type ClassProbe, type RowLayout } from './chunks.js';
 
 type GraphNode = Layer['inboundNodes'][number];
 
@@ -88,16 +88,22 @@ function elementsFrom(graph: HeadGraph, from: SymbolicTensor): number {
 }
 
 /**
+ * Both formulations below are exact; which is faster depends on the backend (bench:ablation, M = 256):
+ * wasm runs depthwise convolutions through XNNPACK (20 ms) but batched matmuls in a plain loop
+ * (95 ms); TensorFlow the reverse (depthwise 66 ms, batched matmul 7 ms, and a triangular matmul
+ * beats its cumsum, 22 vs 70 ms). The pure-JS cpu backend favours the O(M) cumulative sums too.
+ */
+const BY_CONVOLUTION = new Set(['wasm', 'cpu']);
+
+/**
  * E and E_r through cumulative sums over the units' contributions to the mixing layer's
  * pre-activation. With the units in removal order R and the bias as one more unit at both ends,
- * T = [b, C_R0, ..., C_R(M-1), b]:
- *   - the reverse inclusive sum at index n + 1 is b + Σ_{k>=n} C_Rk, the pre-activation with the
- *     first n units of R removed, n = 0..M (E);
+ * T = [b, C_R0, ..., C_R(M-1), b] (G = M + 2 terms):
  *   - the forward inclusive sum at index m is b + Σ_{k<m} C_Rk, the pre-activation with only the
- *     first m units of R kept, i.e. the first M - m units of R_r removed (E_r(M - m)).
- * One contribution tensor serves both orders. The contributions are one depthwise convolution
- * (each unit's inputs times its own slice of the mixing kernel), a kernel every backend runs fast;
- * the rest of the head then runs once on the M + 2 sums of each direction.
+ *     first m units of R kept, i.e. the first M - m units of R_r removed: E_r(M - m);
+ *   - the reverse inclusive sum at index n + 1 is b + Σ_{k>=n} C_Rk, the pre-activation with the
+ *     first n units of R removed: E(n).
+ * One contribution tensor serves both orders, and the rest of the head runs once on the 2G sums.
  */
 export async function prefixCurves(
   graph: HeadGraph, plan: PrefixPlan, probe: ClassProbe, maxBytes: number,
@@ -110,44 +116,66 @@ export async function prefixCurves(
   const [kernel, bias] = plan.mixing.getWeights();
   const activation = config.activation === 'linear' ? undefined : tfl.layers.activation({ activation: config.activation as 'relu' });
   const outWidth = kernel.shape[kernel.rank - 1];
-  const forward: tf.Tensor1D[] = [];
-  const reverse: tf.Tensor1D[] = [];
-  const index = tf.tensor1d([M, ...orders[0], M], 'int32'); // channel M of the unit table is the bias unit
+  const byConvolution = BY_CONVOLUTION.has(tf.getBackend());
+  const counts: tf.Tensor1D[] = [];
+  const [index, triangles] = tf.tidy(() => [
+    tf.tensor1d([M, ...orders[0], M], 'int32'), // unit M of the unit table is the bias unit
+    byConvolution ? undefined : triangularSums(G),
+  ]);
   try {
     for (const [start, size] of sampleChunks(S, 4 * 2 * G * plan.restElements, maxBytes)) {
-      const [f, r] = tf.tidy(() => {
+      counts.push(tf.tidy(() => {
         let q = sliceRows(target, start, size);
         for (const node of plan.chain) q = node.outboundLayer.apply(q, { ...node.callArgs, training: false }) as tf.Tensor;
-        // 'flatten': each output mixes F = positions x 1 inputs per unit; 'pointwise': one per unit and position.
+        // 'flatten': each output mixes F = positions inputs per unit; 'pointwise': one per unit and position.
         const flatten = plan.mode === 'flatten';
         const positions = flatten ? [] : q.shape.slice(1, -1);
-        const P = positions.reduce((a, d) => a * d, 1);
+        const rows = size * positions.reduce((a, d) => a * d, 1);
         const F = flatten ? q.size / (size * M) : 1;
-        const biasInput = tf.pad(tf.ones([size * P, 1, 1, 1]), [[0, 0], [0, 0], [0, F - 1], [0, 0]]);
-        const inputs = tf.gather(tf.concat([tf.reshape(q, [size * P, 1, F, M]), biasInput], 3), index, 3) as tf.Tensor4D;
-        const biasKernel = tf.pad(tf.reshape(bias ?? tf.zeros([outWidth]), [1, 1, 1, outWidth]), [[0, 0], [0, F - 1], [0, 0], [0, 0]]);
-        const weights = tf.gather(tf.concat([tf.reshape(kernel, [1, F, M, outWidth]), biasKernel], 2), index, 2) as tf.Tensor4D;
-        const contributions = tf.reshape(tf.depthwiseConv2d(inputs, weights, 1, 'valid'), [size, P, G, outWidth]);
-        const feeds = boundaryFeeds(probe, start, size, G, 'sample-major');
-        return [false, true].map((reversed) => {
-          const sums = tf.cumsum(contributions, 2, false, reversed);
-          let z = tf.reshape(P > 1 ? tf.transpose(sums, [0, 2, 1, 3]) : sums, [size * G, ...positions, outWidth]);
-          if (activation) z = activation.apply(z) as tf.Tensor;
-          feeds.set(plan.mixingOutput.id, z);
-          return countCorrect(evaluate([graph.output], feeds)[0], G, probe.classIndex, 'sample-major');
-        });
-      });
-      forward.push(f);
-      reverse.push(r);
+        // the unit table: [rows, F, M + 1] inputs and [F, M + 1, outWidth] weights, the bias as unit M
+        const unitInputs = tf.concat([tf.reshape(q, [rows, F, M]), tf.pad(tf.ones([rows, 1, 1]), [[0, 0], [0, F - 1], [0, 0]])], 2);
+        const biasWeights = tf.pad(tf.reshape(bias ?? tf.zeros([outWidth]), [1, 1, outWidth]), [[0, F - 1], [0, 0], [0, 0]]);
+        const unitWeights = tf.concat([tf.reshape(kernel, [F, M, outWidth]), biasWeights], 1);
+        const run = (z: tf.Tensor, groups: number, layout: RowLayout) => {
+          let pre = tf.reshape(z, [groups * size, ...positions, outWidth]);
+          if (activation) pre = activation.apply(pre) as tf.Tensor;
+          const feeds = boundaryFeeds(probe, start, size, groups, layout);
+          feeds.set(plan.mixingOutput.id, pre);
+          return countCorrect(evaluate([graph.output], feeds)[0], groups, probe.classIndex, layout);
+        };
+        if (byConvolution) {
+          // contributions [rows, G, outWidth] (sample-major): each unit's inputs times its own weights
+          const inputs = tf.gather(tf.reshape(unitInputs, [rows, 1, F, M + 1]), index, 3) as tf.Tensor4D;
+          const weights = tf.gather(tf.reshape(unitWeights, [1, F, M + 1, outWidth]), index, 2) as tf.Tensor4D;
+          const contributions = tf.reshape(tf.depthwiseConv2d(inputs, weights, 1, 'valid'), [size, -1, G, outWidth]);
+          const sums = [false, true].map((reverse) => {
+            const sum = tf.cumsum(contributions, 2, false, reverse);
+            return positions.length > 0 ? tf.transpose(sum, [0, 2, 1, 3]) : sum;
+          });
+          return tf.concat(sums.map((z) => run(z, G, 'sample-major')));
+        }
+        // contributions [G, rows * outWidth] (unit-major), then both sums as one matmul
+        const inputs = tf.gather(tf.transpose(unitInputs, [2, 0, 1]), index);
+        const weights = tf.gather(tf.transpose(unitWeights, [1, 0, 2]), index);
+        const contributions = tf.reshape(tf.matMul(inputs, weights), [G, -1]);
+        return run(tf.matMul(triangles!, contributions), 2 * G, 'group-major');
+      }));
     }
   } catch (e) {
-    tf.dispose([...forward, ...reverse]);
+    tf.dispose(counts);
     throw e;
   } finally {
-    index.dispose();
+    tf.dispose([index, triangles!].filter(Boolean));
   }
-  const [kept, removed] = await Promise.all([readCounts(forward), readCounts(reverse)]);
-  const curve = Array.from({ length: M + 1 }, (_, n) => removed[n + 1] / S);
-  const reverseCurve = Array.from({ length: M + 1 }, (_, n) => kept[M - n] / S);
+  const correct = await readCounts(counts);
+  const curve = Array.from({ length: M + 1 }, (_, n) => correct[G + n + 1] / S);
+  const reverseCurve = Array.from({ length: M + 1 }, (_, n) => correct[M - n] / S);
   return [curve, reverseCurve];
+}
+
+/** [2G, G]: rows 0..G-1 sum terms 0..j (forward inclusive), rows G..2G-1 terms j..G-1 (reverse). */
+function triangularSums(G: number): tf.Tensor2D {
+  const i = tf.reshape(tf.range(0, G), [1, G]);
+  const j = tf.reshape(tf.range(0, G), [G, 1]);
+  return tf.cast(tf.concat([tf.lessEqual(i, j), tf.greaterEqual(i, j)]), 'float32') as tf.Tensor2D;
 }
