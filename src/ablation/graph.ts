@@ -15,7 +15,7 @@ export interface HeadGraph {
   target: SymbolicTensor;
   /** Tensors computed before the target that head layers also take (e.g. a residual shortcut). */
   boundaries: SymbolicTensor[];
-  /** For each tensor of the head, how many head layer calls take it. */
+  /** For each tensor the head takes, the head layer calls that take it. */
   consumers: Map<number, GraphNode[]>;
   /** Largest activation (elements per sample) in the trunk and in the head (target included). */
   trunkElements: number;
