@@ -123,7 +123,7 @@ export class SparsityGapMonitor extends Callback {
       this.disposeLabels();
       const summaries = this.summaries;
       this.summaries = null;
-      await summaries?.close();
+      await this.report(() => summaries?.close());
     }
   }
 
@@ -189,12 +189,16 @@ export class SparsityGapMonitor extends Callback {
   }
 
   // TensorBoard output is a side channel: a full disk must not end the user's training either.
+  // After a failure the rest of the fit writes no events (one warning, not one per epoch).
   private async report(write: () => Promise<void> | undefined): Promise<void> {
     try {
       await write();
     } catch (error) {
       if (this.config.onError === 'throw') throw error;
-      this.logger.warn(`sparsityGapMonitor: writing TensorBoard events to ${this.config.logdir} failed: ${(error as Error).message}`);
+      this.summaries = null;
+      this.logger.warn(
+        `sparsityGapMonitor: writing TensorBoard events to ${this.config.logdir} failed, no more events this fit: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -291,7 +295,9 @@ export class SparsityGapMonitor extends Callback {
       : kind === 'final'
         ? 'final-fit (fit on fully trained networks): the predicted gap is the end-of-training gap; early in training it is an extrapolation'
         : 'of unknown kind (no provenance)';
-    return `${source}${formula}, ${meaning}`;
+    const probe = model.provenance?.probe;
+    const probed = probe?.samplesPerClass === undefined ? '' : `; its reference runs were probed with ${probe.samplesPerClass} samples per class`;
+    return `${source}${formula}, ${meaning}${probed}`;
   }
 }
 

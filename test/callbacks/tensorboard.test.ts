@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -104,6 +104,17 @@ describe('sparsityGapMonitor TensorBoard events', () => {
     const { m } = await run(logdir, {}, {}, 0);
     expect(m.history).to.have.length(0);
     expect(existsSync(logdir)).to.equal(false);
+  });
+
+  it('warns once and trains on when the logdir cannot be written', async () => {
+    const logdir = join(root, 'a-file');
+    writeFileSync(logdir, 'not a directory');
+    const { m, history, logger } = await run(logdir, {}, {}, 4);
+    expect(history.epoch).to.have.length(4);
+    expect(m.history).to.have.length(2);
+    const warnings = logger.lines.filter((l) => l.level === 'warn').map((l) => l.line);
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.match(/writing TensorBoard events to .*a-file failed, no more events this fit/);
   });
 
   it('warns once when the gap model was fit for another setup', async () => {
