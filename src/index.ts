@@ -38,3 +38,9 @@ export {
   type SparsityGapMonitorOptions, type MonitorData, type EarlyStopOptions, type MonitorLogger, type MonitorConfig,
   type StopPolicy, type StopPoint, type StopDecision, type ProbeRecord, type ProbeFailure,
 } from './callbacks/index.js';
+export {
+  runSweep, planRuns, trainReferenceRun, readRecords, resolveArchitecture, crossCorruptions, runId, parseShard, selectShard,
+  ARCHITECTURES, CORRUPTIONS, DEFAULT_RECIPE, GRID_PRESETS,
+  type SweepOptions, type SweepSummary, type RunRecord, type RunConfig, type SweepSettings, type GridPreset,
+  type SweepArchitecture, type ModelOptions, type TrajectoryPoint, type ClassRecord, type Shard, type OptimizerName,
+} from './sweep/index.js';

@@ -57,8 +57,10 @@ export const DEFAULT_RECIPE = {
 
 type Variant = Omit<RunConfig, 'corruption' | 'seed'>;
 
+// The cap lets the fully corrupted base run reach ~1.0 training accuracy (77 epochs in a pilot);
+// harder variants (dropout, augmentation, lower momentum) end at the cap, short of it.
 const SGD_BASE: Variant = {
-  ...DEFAULT_RECIPE, dropout: 0, l2: 0, batchNorm: false, augment: false, epochs: 60,
+  ...DEFAULT_RECIPE, dropout: 0, l2: 0, batchNorm: false, augment: false, epochs: 80,
 };
 const ADAM_BASE: Variant = { ...SGD_BASE, optimizer: 'adam', learningRate: 1e-3, momentum: 0 };
 
@@ -82,8 +84,10 @@ export function crossCorruptions(variants: readonly Variant[], corruptions: read
   }));
 }
 
+// Scaled to ~40 minutes on 2 CPU cores (REPRODUCTION.md); the probe takes the monitor's default of
+// 64 samples per class, so the shipped gap model sees live what it was fit on.
 const SHIPPED_SETTINGS: SweepSettings = {
-  trainSize: 2000, testSize: 2000, dataSeed: 0, targetAccuracy: 0.99, probeEvery: 5, samplesPerClass: 100,
+  trainSize: 1000, testSize: 1000, dataSeed: 0, targetAccuracy: 0.99, probeEvery: 5, samplesPerClass: 64,
 };
 
 export const GRID_PRESETS: Record<string, GridPreset> = {
@@ -96,7 +100,7 @@ export const GRID_PRESETS: Record<string, GridPreset> = {
       { ...SGD_BASE, dropout: 0.5 },
       { ...SGD_BASE, l2: 1e-4 },
       { ...SGD_BASE, momentum: 0.5 },
-      { ...SGD_BASE, batchSize: 128 },
+      { ...SGD_BASE, batchSize: 32 },
       { ...SGD_BASE, augment: true },
     ]),
   },
