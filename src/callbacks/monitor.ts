@@ -108,7 +108,7 @@ export class SparsityGapMonitor extends Callback {
     this.lastEpoch = epoch;
     const metrics = logs ? await resolveLogs(logs) : {};
     this.lastObservedGap = observedGap(metrics);
-    if ((epoch + 1) % this.config.everyEpochs === 0) await this.probe(epoch, this.lastObservedGap, logs);
+    if ((epoch + 1) % this.config.everyEpochs === 0) await this.probe(epoch, this.lastObservedGap, logs ?? {});
     await this.report(() => this.summaries?.epoch(epoch, metrics, this.lastObservedGap));
   }
 
@@ -218,6 +218,9 @@ export class SparsityGapMonitor extends Callback {
       throw new MonitorSetupError(`sparsityGapMonitor: the model's output must be class scores [batch, K], it is [${outShape}]`);
     }
     this.numClasses = outShape[1];
+    for (const [name, t] of Object.entries(this.data)) {
+      if (t instanceof tf.Tensor && t.isDisposed) throw new MonitorSetupError(`sparsityGapMonitor: data.${name} has been disposed`);
+    }
     const inShape = model.inputs[0].shape.slice(1);
     const xShape = this.data.x.shape.slice(1);
     if (xShape.length !== inShape.length || inShape.some((d, i) => d !== null && d !== xShape[i])) {

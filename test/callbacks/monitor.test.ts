@@ -196,6 +196,7 @@ describe('sparsityGapMonitor errors before training', () => {
     { name: 'a model without convolutions', model: noConv, options: () => ({}), message: /model 'flat\w*' has no convolution layer/ },
     { name: 'inputs of another shape', options: () => ({ data: { x: tf.zeros([N, 10, 10, 1]), y: data.y } }), message: /data\.x samples have shape \[10,10,1\] but the model's input is \[8,8,1\]/ },
     { name: 'one-hot targets of another width', options: () => ({ data: { x: data.x, y: tf.zeros([N, K + 1]) } }), message: /data\.y: one-hot width 4 does not match the model's 3 classes/ },
+    { name: 'disposed inputs', options: () => { const x = data.x.clone(); x.dispose(); return { data: { x, y: data.y } }; }, message: /data\.x has been disposed/ },
     { name: 'a label outside the classes', options: () => ({ data: { x: data.x, y: data.labels.map((l, i) => (i === 5 ? 7 : l)) } }), message: /data\.y: label 7 of sample 5 is not an integer in \[0, 3\)/ },
   ];
   for (const c of cases) {
