@@ -4,8 +4,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfd from '@tensorflow/tfjs-data';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { compileCnn3, corruptLabels, createRng, loadMnist, type Dataset } from '../src/index.js';
-import { DEFAULT_RECIPE, GRID_PRESETS } from '../src/sweep/index.js';
+import {
+  compileCnn3, corruptLabels, createRng, DEFAULT_RECIPE, GRID_PRESETS, loadMnist, type Dataset,
+} from '../src/index.js';
 
 /** Data sizes, seed, stopping accuracy and probe samples of the shipped gap model's sweep. */
 export const SWEEP_SETTINGS = GRID_PRESETS['mnist-cnn3'].settings;
