@@ -51,7 +51,7 @@ export function evaluateStop(history: readonly StopPoint[], policy: StopPolicy):
     const gaps = eligible.slice(-policy.patience).map((i) => show(history[i].predictedGap!)).join(', ');
     return {
       stop: true,
-      reason: `predicted gap ${gaps} > maxPredictedGap ${limit} on ${policy.patience} consecutive probe(s) (after epoch ${epochs})`,
+      reason: `predicted gap ${gaps} > maxPredictedGap ${limit} on ${policy.patience} consecutive probe(s) (epoch ${epochs})`,
       bestIndex,
     };
   }

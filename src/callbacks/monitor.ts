@@ -291,7 +291,8 @@ export class SparsityGapMonitor extends Callback {
     const model = this.gapModel;
     if (!model) return 'none: ζ and κ only';
     const source = typeof this.gapModelSource === 'string' ? `${this.gapModelSource}: ` : '';
-    const formula = `ĝ = ${model.a.toFixed(4)}·ζ + ${model.b.toFixed(4)}·κ + ${model.c.toFixed(4)}`;
+    const term = (v: number) => `${v < 0 ? '−' : '+'} ${Math.abs(v).toFixed(4)}`;
+    const formula = `ĝ = ${model.a.toFixed(4)}·ζ ${term(model.b)}·κ ${term(model.c)}`;
     const kind = model.provenance?.points;
     const meaning = kind === 'trajectory'
       ? 'trajectory-fit (fit on probes taken during training): the predicted gap is the gap at the probed epoch'

@@ -79,7 +79,7 @@ describe('sparsityGapMonitor TensorBoard events', () => {
     expect(config, 'config text once').to.have.length(1);
     expect(config[0].text).to.match(/\| everyEpochs \| 2 \|/);
     expect(config[0].text).to.match(/\| layer \| c1 \(last convolution\) \|/);
-    expect(config[0].text).to.match(/trajectory-fit/);
+    expect(config[0].text).to.match(/ĝ = 1\.0000·ζ \+ 0\.5000·κ − 0\.1000, trajectory-fit/);
   });
 
   it('says when a final-fit gap model is loaded, and writes no observed gap without validation', async () => {
