@@ -101,7 +101,11 @@ export class SparsityGapMonitor extends Callback {
     }
     this.labels = await this.readLabels();
     this.checkFingerprint();
-    this.summaries = this.config.logdir === null ? null : new MonitorSummaries(this.config.logdir, () => this.describe());
+    this.summaries = this.config.logdir === null ? null : new MonitorSummaries(
+      this.config.logdir,
+      () => this.describe(),
+      (error) => this.logger.warn(`sparsityGapMonitor: the ablation-curves image could not be made: ${error.message}`),
+    );
   }
 
   override async onEpochEnd(epoch: number, logs?: EpochLogs): Promise<void> {
@@ -195,7 +199,9 @@ export class SparsityGapMonitor extends Callback {
       await write();
     } catch (error) {
       if (this.config.onError === 'throw') throw error;
+      const failed = this.summaries;
       this.summaries = null;
+      failed?.close().catch(() => {}); // frees the image renderer; the file is what failed
       this.logger.warn(
         `sparsityGapMonitor: writing TensorBoard events to ${this.config.logdir} failed, no more events this fit: ${(error as Error).message}`,
       );

@@ -1,7 +1,9 @@
 // What the monitor writes to TensorBoard. The event file is created on the first write (a fit that
-// never completes an epoch leaves no empty run behind) and closed at the end of training.
+// never completes an epoch leaves no empty run behind) and closed at the end of training. The curves
+// image of a probe is written when its rendering (in a child process) is done.
 // Steps count completed epochs (epoch index + 1), as tfjs-node's TensorBoard callback does.
 import { createSummaryWriter, type SummaryWriter } from '../tensorboard/index.js';
+import { CurvesRenderer } from './curves-renderer.js';
 import type { ProbeRecord } from './record.js';
 
 export const TAGS = {
@@ -22,9 +24,19 @@ export const metricTag = (key: string) => `epoch_${key}`;
 
 export class MonitorSummaries {
   private writer: Promise<SummaryWriter> | undefined;
+  private readonly renderer = new CurvesRenderer();
+  /** Images being rendered beside training; close() waits for them. */
+  private readonly images = new Set<Promise<void>>();
 
-  /** `configText` is written once, with the first event. */
-  constructor(private readonly logdir: string, private readonly configText: () => string) {}
+  /**
+   * `configText` is written once, with the first event; `onImageError` hears of an image that could
+   * not be made (the numbers are written all the same).
+   */
+  constructor(
+    private readonly logdir: string,
+    private readonly configText: () => string,
+    private readonly onImageError: (error: Error) => void,
+  ) {}
 
   private open(step: number): Promise<SummaryWriter> {
     this.writer ??= createSummaryWriter(this.logdir).then((writer) => {
@@ -48,23 +60,22 @@ export class MonitorSummaries {
     if (record.predictedGap !== null) writer.scalar(TAGS.predictedGap, record.predictedGap, step);
     writer.histogram(TAGS.zetaPerClass, record.perClass.map((c) => c.zeta), step);
     writer.histogram(TAGS.kappaPerClass, record.perClass.map((c) => c.kappa), step);
-    // Loaded on first use: the plotting stack (vega, resvg) is only needed when images are written.
-    const { renderAblationCurvesPng } = await import('../plots/index.js');
-    const image = await renderAblationCurvesPng(record.perClass, {
-      chance: record.chance, title: `Cumulative ablation after epoch ${step}`,
-    });
-    writer.image(TAGS.curves, image.png, step, { width: image.width, height: image.height });
+    const classes = record.perClass.map(({ classIndex, curve, reverseCurve, n0, n0r }) => ({ classIndex, curve, reverseCurve, n0, n0r }));
+    const image = this.renderer.render(classes, { chance: record.chance, title: `Cumulative ablation after epoch ${step}` })
+      .then((png) => writer.image(TAGS.curves, png.png, step, { width: png.width, height: png.height }))
+      .catch((error: Error) => this.onImageError(error))
+      .finally(() => this.images.delete(image));
+    this.images.add(image);
   }
 
   async text(tag: string, markdown: string, epoch: number): Promise<void> {
     (await this.open(epoch + 1)).text(tag, markdown, epoch + 1);
   }
 
-  async flush(): Promise<void> {
-    if (this.writer) await (await this.writer).flush();
-  }
-
+  /** Waits for the images under way, then closes the renderer and the event file. */
   async close(): Promise<void> {
+    await Promise.all(this.images);
+    this.renderer.close();
     if (!this.writer) return;
     const writer = this.writer;
     this.writer = undefined;
