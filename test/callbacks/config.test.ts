@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
 import {
-  MonitorOptionError, SparsityGapMonitor, resolveMonitorConfig, type SparsityGapMonitorOptions,
+  MonitorOptionError, SparsityGapMonitor, resolveMonitorConfig, sparsityGapMonitor, type SparsityGapMonitorOptions,
 } from '../../src/callbacks/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sgm-config-'));
@@ -110,6 +110,19 @@ describe('sparsityGapMonitor options', () => {
   });
 
   // Functions, so that the tensors exist when a case runs.
+  it('the factory reads SGM_MONITOR_* from the process environment, under explicit options', () => {
+    process.env.SGM_MONITOR_EVERY_EPOCHS = '4';
+    process.env.SGM_MONITOR_SAMPLES_PER_CLASS = '16';
+    try {
+      const monitor = sparsityGapMonitor({ data: { x, y }, samplesPerClass: 8 });
+      expect(monitor.config.everyEpochs).to.equal(4);
+      expect(monitor.config.samplesPerClass).to.equal(8);
+    } finally {
+      delete process.env.SGM_MONITOR_EVERY_EPOCHS;
+      delete process.env.SGM_MONITOR_SAMPLES_PER_CLASS;
+    }
+  });
+
   const bad: [string, () => Partial<SparsityGapMonitorOptions> | Record<string, unknown>, RegExp][] = [
     ['no data', () => ({ data: undefined }), /option `data` is required/],
     ['data.x not a tensor', () => ({ data: { x: [[1]], y } }), /data\.x must be a tf\.Tensor/],
