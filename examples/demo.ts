@@ -63,8 +63,14 @@ for (const run of RUNS) {
     everyEpochs: EVERY_EPOCHS,
     samplesPerClass: SWEEP_SETTINGS.samplesPerClass,
     earlyStop: run.earlyStop,
+    verbose: 1,
     logger: progress.logger,
   });
+  if (run === RUNS[0]) {
+    const kind = monitor.gapModel?.provenance?.points;
+    progress.logger.log(`gap model ${options.gapModel}${kind ? ` (${kind}-fit)` : ''}; backend ${backend}; `
+      + `${dataset.train.x.shape[0]} training and ${dataset.test.x.shape[0]} held-out images`);
+  }
   // The sweep's stopping rule, so the clean run ends where the reference networks ended.
   let reachedTarget = false;
   const target = new CustomCallback({

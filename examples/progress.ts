@@ -18,8 +18,9 @@ export class Progress {
   private readonly tty = Boolean(process.stdout.isTTY);
   private readonly bars = this.tty
     ? new cliProgress.MultiBar({
-      format: '{run} |{bar}| epoch {epoch}/{epochs} | loss {loss} acc {acc} val_acc {val_acc} | ζ {zeta} ĝ {gap} | {duration_formatted}',
-      hideCursor: true, barsize: 24,
+      // Fits an 80-column terminal: acc and val are the epoch's training and held-out accuracy.
+      format: '{run} |{bar}| {epoch}/{epochs} | acc {acc} val {val_acc} | ζ {zeta} ĝ {gap}',
+      hideCursor: true, barsize: 16,
     }, cliProgress.Presets.shades_classic)
     : null;
 
@@ -37,7 +38,7 @@ export class Progress {
   /** A callback that advances a bar for one run of `epochs` epochs of `batches` batches. */
   run(name: string, epochs: number, batches: number): CustomCallback {
     const started = performance.now();
-    const payload = { run: name.padEnd(12), epoch: 0, epochs, loss: show(undefined), acc: show(undefined), val_acc: show(undefined), zeta: show(undefined), gap: show(undefined) };
+    const payload = { run: name.padEnd(11), epoch: 0, epochs, loss: show(undefined), acc: show(undefined), val_acc: show(undefined), zeta: show(undefined), gap: show(undefined) };
     const bar = this.bars?.create(epochs * batches, 0, payload);
     return new CustomCallback({
       onBatchEnd: async () => { bar?.increment(); },
