@@ -113,6 +113,9 @@ export function resolveOptions(options: SparsityGapMonitorOptions, sources: Reso
     throw new MonitorOptionError('sparsityGapMonitor: pass an options object, at least { data: { x, y } }');
   }
   const { data, gapModel, logger, configFile, verbose, earlyStop, ...rest } = options;
+  if (gapModel !== undefined && gapModel !== null && typeof gapModel !== 'string' && typeof gapModel !== 'object') {
+    throw new MonitorOptionError(`sparsityGapMonitor: gapModel must be a path or a gap model object, got ${describe(gapModel)}`);
+  }
   const gapModelPath = typeof gapModel === 'string' ? gapModel : undefined;
   if (earlyStop !== undefined && (earlyStop === null || typeof earlyStop !== 'object')) {
     throw new MonitorOptionError(`sparsityGapMonitor: earlyStop must be an object like { maxPredictedGap: 0.2 }, got ${describe(earlyStop)}`);
@@ -121,10 +124,8 @@ export function resolveOptions(options: SparsityGapMonitorOptions, sources: Reso
     { ...rest, earlyStop, gapModel: gapModelPath, verbose: typeof verbose === 'boolean' ? (verbose ? 1 : 0) : verbose },
     { ...sources, configFile: configFile ?? sources.configFile },
   );
+  // An object (or null: none) given in code wins over a path from any source.
   const model = gapModel !== undefined && typeof gapModel === 'object' ? gapModel : config.gapModel;
-  if (gapModel !== undefined && gapModel !== null && typeof gapModel !== 'string' && typeof gapModel !== 'object') {
-    throw new MonitorOptionError(`sparsityGapMonitor: gapModel must be a path or a gap model object, got ${describe(gapModel)}`);
-  }
   if (config.earlyStop.maxPredictedGap !== null && model === null) {
     throw new MonitorOptionError(
       `sparsityGapMonitor: earlyStop.maxPredictedGap (${config.earlyStop.maxPredictedGap}) needs a gap model: pass gapModel`,

@@ -133,6 +133,7 @@ describe('sparsityGapMonitor options', () => {
     ['a gap model file that does not exist', () => ({ gapModel: join(dir, 'missing-gap.json') }), /gapModel: gap model .*missing-gap\.json: cannot be read \(ENOENT\)/],
     ['a gap model file without coefficients', () => ({ gapModel: file('gap.json', '{"a": 1, "b": 2}') }), /gapModel: gap model .*gap\.json: c must be a finite number/],
     ['a gap model object with a bad coefficient', () => ({ gapModel: { a: 1, b: 'x', c: 0 } as never }), /gapModel: gap model object: b must be a finite number, got "x"/],
+    ['gapModel a number', () => ({ gapModel: 0.3 as never }), /gapModel must be a path or a gap model object, got number 0\.3/],
     ['earlyStop not an object', () => ({ earlyStop: 0.2 as never }), /earlyStop must be an object like \{ maxPredictedGap: 0\.2 \}, got number 0\.2/],
   ];
   for (const [name, options, message] of bad) {
