@@ -123,12 +123,23 @@ export class SparsityGapMonitor extends Callback {
         await this.probe(this.lastEpoch, this.lastObservedGap, undefined);
       }
     } finally {
-      this.disposeBestWeights();
-      this.disposeLabels();
-      const summaries = this.summaries;
-      this.summaries = null;
-      await this.report(() => summaries?.close());
+      await this.report(() => this.release());
     }
+  }
+
+  /** Frees what a fit holds: the copies of weights, the labels, the event file and its image renderer. */
+  private async release(): Promise<void> {
+    this.disposeBestWeights();
+    this.disposeLabels();
+    const summaries = this.summaries;
+    this.summaries = null;
+    await summaries?.close();
+  }
+
+  // Throwing out of a hook ends `fit` without onTrainEnd, so release first.
+  private async abort(error: Error): Promise<never> {
+    await this.release().catch(() => {});
+    throw error;
   }
 
   private async probe(epoch: number, observed: number | null, logs: EpochLogs | undefined): Promise<void> {
@@ -186,7 +197,7 @@ export class SparsityGapMonitor extends Callback {
 
   private async fail(epoch: number, error: Error): Promise<void> {
     const message = `probe after epoch ${epoch + 1} failed: ${error.message}`;
-    if (this.config.onError === 'throw') throw new ProbeError(`sparsityGapMonitor: ${message}`, { cause: error });
+    if (this.config.onError === 'throw') await this.abort(new ProbeError(`sparsityGapMonitor: ${message}`, { cause: error }));
     this.failures.push({ epoch, message: error.message });
     this.logger.warn(`sparsityGapMonitor: ${message} (training goes on; onError: 'throw' stops it)`);
     await this.report(() => this.summaries?.text(TAGS.probeError, message, epoch));
@@ -198,7 +209,7 @@ export class SparsityGapMonitor extends Callback {
     try {
       await write();
     } catch (error) {
-      if (this.config.onError === 'throw') throw error;
+      if (this.config.onError === 'throw') await this.abort(error as Error);
       const failed = this.summaries;
       this.summaries = null;
       failed?.close().catch(() => {}); // frees the image renderer; the file is what failed

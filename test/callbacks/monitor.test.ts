@@ -219,32 +219,48 @@ describe('sparsityGapMonitor errors before training', () => {
 });
 
 describe('sparsityGapMonitor when a probe fails', () => {
-  // A callback before the monitor that disposes the monitor's copy of the inputs after epoch 2, so
-  // that every later probe fails while training (on the original tensors) goes on.
-  function breakAfter(epoch: number, x: tf.Tensor) {
-    return new tfl.CustomCallback({ onEpochEnd: (e) => { if (e === epoch) x.dispose(); } });
+  // Callbacks around the monitor that make its target layer throw in inference mode while the
+  // monitor runs, after epoch `from` and later: training and validation never see the fault.
+  function failProbesAfter(model: tfl.LayersModel, from: number) {
+    const layer = model.getLayer('c1');
+    const apply = layer.apply.bind(layer);
+    let failing = false;
+    layer.apply = ((inputs, kwargs) => {
+      if (failing) throw new Error('injected fault');
+      return apply(inputs, kwargs);
+    }) as typeof layer.apply;
+    return {
+      on: new tfl.CustomCallback({ onEpochEnd: (epoch) => { failing = epoch >= from; } }),
+      off: new tfl.CustomCallback({ onEpochEnd: () => { failing = false; } }),
+    };
   }
 
   it("reports it and trains on with onError: 'warn'", async () => {
-    const x = data.x.clone();
-    const { m, logger } = monitor({ data: { x, y: data.y }, everyEpochs: 1 });
-    const history = await fit(tinyModel(), [breakAfter(1, x), m], 4);
+    const model = tinyModel();
+    const fault = failProbesAfter(model, 1);
+    const { m, logger } = monitor({ everyEpochs: 1 });
+    const history = await fit(model, [fault.on, m, fault.off], 4);
     expect(history.epoch).to.deep.equal([0, 1, 2, 3]);
     expect(m.history.map((r) => r.epoch)).to.deep.equal([0]);
     expect(m.failures.map((f) => f.epoch)).to.deep.equal([1, 2, 3]);
     const warnings = logger.lines.filter((l) => l.level === 'warn').map((l) => l.line);
-    expect(warnings[0]).to.match(/probe after epoch 2 failed: .+ \(training goes on; onError: 'throw' stops it\)/);
+    expect(warnings).to.have.length(3);
+    expect(warnings[0]).to.match(/probe after epoch 2 failed: injected fault \(training goes on; onError: 'throw' stops it\)/);
   });
 
-  it("stops training with a ProbeError with onError: 'throw'", async () => {
-    const x = data.x.clone();
-    const { m } = monitor({ data: { x, y: data.y }, everyEpochs: 1, onError: 'throw' });
+  it("stops training with a ProbeError with onError: 'throw', leaving no tensor behind", async () => {
+    const model = tinyModel();
+    await fit(model, [], 1);
+    const before = tf.memory().numTensors;
+    const fault = failProbesAfter(model, 1);
+    const { m } = monitor({ everyEpochs: 1, onError: 'throw', gapModel: { a: 1, b: 0, c: 0 }, earlyStop: { maxPredictedGap: 5, restoreBestWeights: true } });
     let epochs = 0;
     const counter = new tfl.CustomCallback({ onEpochBegin: () => void epochs++ });
-    const error = await fit(tinyModel(), [counter, breakAfter(1, x), m], 4).then(() => null, (e: Error) => e);
+    const error = await fit(model, [counter, fault.on, m, fault.off], 4).then(() => null, (e: Error) => e);
     expect(error).to.be.instanceOf(ProbeError);
-    expect(error!.message).to.match(/probe after epoch 2 failed/);
+    expect(error!.message).to.match(/probe after epoch 2 failed: injected fault/);
     expect(epochs).to.equal(2);
+    expect(tf.memory().numTensors).to.equal(before);
   });
 });
 
