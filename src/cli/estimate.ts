@@ -140,10 +140,15 @@ export function register(program: Command): void {
     .option('--data-seed <n>', 'seed of the dataset train/test split', integer(0))
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu', 'auto')
     .option('--json', 'print one JSON object instead of text')
-    .action(async (flags: EstimateFlags) => {
-      await initBackend(flags.backend, { quiet: flags.json });
-      const { backend: _backend, json, ...options } = flags;
-      const result = await estimateGap({ ...options, strategy: options.strategy as AblationStrategy | undefined });
+    .action(async (flags: EstimateFlags, command: Command) => {
+      const { backend, json, ...options } = flags;
+      let result: EstimateResult;
+      try {
+        await initBackend(backend, { quiet: json });
+        result = await estimateGap({ ...options, strategy: options.strategy as AblationStrategy | undefined });
+      } catch (error) {
+        command.error(`error: ${(error as Error).message}`);
+      }
       if (!json) {
         console.log(report(result));
         return;

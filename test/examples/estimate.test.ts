@@ -80,6 +80,15 @@ describe('sparsity-gap estimate', () => {
     expect(await fail({ layer: 'dense9' })).to.match(/'dense9' is not a layer .*'conv'/);
   });
 
+  it('ends with a one-line error naming the problem', async () => {
+    const program = new Command('sparsity-gap').exitOverride().configureOutput({ writeErr: () => {} });
+    register(program);
+    const error = await program.parseAsync(
+      ['estimate', '--model', join(dir, 'absent', 'model.json'), '--dataset', 'mnist', '--backend', tf.getBackend()], { from: 'user' },
+    ).then(() => null, (e: Error) => e);
+    expect(error?.message).to.match(/^error: model .*absent\/model\.json: ENOENT$/);
+  });
+
   it('prints one JSON object with --json', async () => {
     const program = new Command('sparsity-gap').exitOverride();
     register(program);
