@@ -112,7 +112,7 @@ describe('sweep, tiny grid in this process', function () {
     const summary = await runSweep({
       dataset: 'mnist', out: failing, grid: 'tiny', isolate: false,
       architecture: 'test/sweep/fixtures/failing-architecture.ts',
-    });
+    }).finally(() => delete process.env.SGM_FIXTURE_FAILURE);
     expect(summary.failed.map((f) => f.id)).to.have.members(tiny.runs.map(runId));
     for (const f of summary.failed) expect(f.message).to.equal('fixture build failed');
     expect(existsSync(failing)).to.equal(false);

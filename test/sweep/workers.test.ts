@@ -34,7 +34,7 @@ describe('sweep in worker processes', function () {
     process.env.SGM_FIXTURE_FAILURE = 'exit';
     const summary = await runSweep({
       dataset: 'mnist', out, grid: 'tiny', concurrency: 1, backend, architecture: 'test/sweep/fixtures/failing-architecture.ts',
-    });
+    }).finally(() => delete process.env.SGM_FIXTURE_FAILURE);
     expect(summary.failed.map((f) => f.id)).to.have.members(GRID_PRESETS.tiny.runs.map(runId));
     for (const f of summary.failed) expect(f.message).to.contain('worker process ended (exit code 3)');
     expect(existsSync(out)).to.equal(false);
@@ -42,7 +42,7 @@ describe('sweep in worker processes', function () {
 
   it('stops on Ctrl-C leaving only complete lines, and the same command resumes', async () => {
     const out = join(dir, 'interrupted.jsonl');
-    const args = [...cli, '--out', out, '--max-epochs', '4'];
+    const args = [...cli, '--out', out, '--max-epochs', '3'];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -66,7 +66,7 @@ describe('sweep in worker processes', function () {
     const again = spawnSync(process.execPath, args, { encoding: 'utf8' });
     expect(again.status, again.stderr).to.equal(0);
     expect(again.stdout).to.contain(`${3 - partial.length} runs written to ${out}`);
-    expect(lines(out).map((r) => r.id)).to.have.members(planRuns({ grid: 'tiny', maxEpochs: 4 }).runs.map(runId));
+    expect(lines(out).map((r) => r.id)).to.have.members(planRuns({ grid: 'tiny', maxEpochs: 3 }).runs.map(runId));
   });
 
   it('splits the grid into disjoint shards on the command line', () => {
