@@ -109,7 +109,7 @@ const rows = results.flatMap(({ run, history, ended }) => history.map((r, i) => 
 ]));
 const header = ['run', 'epoch', 'ζ', 'κ', 'predicted gap', 'observed gap', 'stopped'];
 const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-const line = (cells: string[]) => cells.map((cell, c) => (c <= 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+const line = (cells: string[]) => cells.map((cell, c) => (c <= 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
 console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n`);
 for (const { run, stopReason, epochs } of results) {
   console.log(`${run.name}: ${epochs} epochs${stopReason ? `; the monitor ${stopReason}` : ''}`);
