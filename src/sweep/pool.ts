@@ -13,6 +13,9 @@ import type { RunReply, RunRequest } from './worker.js';
 const WORKER = fileURLToPath(new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 const STDERR_TAIL = 4000;
 
+/** The sweep cannot run at all (backend, dataset): raised once, not reported for every run. */
+export class SweepSetupError extends Error {}
+
 export class WorkerPool {
   private readonly idle: ChildProcess[] = [];
   private readonly live = new Set<ChildProcess>();
@@ -32,7 +35,7 @@ export class WorkerPool {
         done();
         this.idle.push(worker);
         if (reply.ok) resolve(reply.record as RunRecord);
-        else reject(new Error(reply.message));
+        else reject(reply.setup ? new SweepSetupError(reply.message) : new Error(reply.message));
       };
       const onExit = (code: number | null, signal: string | null) => {
         done();

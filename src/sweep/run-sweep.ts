@@ -6,7 +6,7 @@ import type { BackendPreference } from '../backend/index.js';
 import { resolveArchitecture } from './architecture.js';
 import { gridPreset, parseShard, runId, selectShard, type GridPreset, type RunConfig, type Shard, type SweepSettings } from './grid.js';
 import { closeRunContext, openRunContext, type SweepJob } from './job.js';
-import { WorkerPool } from './pool.js';
+import { SweepSetupError, WorkerPool } from './pool.js';
 import { appendRecord, dropTornLine, readRecords, type RunRecord } from './record.js';
 import { trainReferenceRun } from './train.js';
 
@@ -108,6 +108,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   const pool = isolate ? new WorkerPool(concurrency, options.backend ?? 'auto') : undefined;
   const context = isolate ? undefined : await openRunContext(job);
   const limit = pLimit(concurrency);
+  let setupError: SweepSetupError | undefined;
   const onAbort = () => {
     summary.interrupted = true;
     // Queued runs see the abort when they start and return at once; running ones lose their worker.
@@ -116,7 +117,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     await Promise.all(todo.map((config) => limit(async () => {
-      if (signal?.aborted) return;
+      if (signal?.aborted || setupError) return;
       try {
         const record = pool ? await pool.run(job, config) : await trainReferenceRun(config, context!);
         if (signal?.aborted) return;
@@ -125,7 +126,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
         options.onRecord?.(record);
         bar?.increment({ last: `${record.id}: gap ${record.gap.toFixed(3)} ζ ${record.zeta.toFixed(3)} κ ${record.kappa.toFixed(3)}` });
       } catch (err) {
-        if (signal?.aborted) return;
+        if (signal?.aborted || setupError) return;
+        if (err instanceof SweepSetupError) {
+          setupError = err;
+          pool?.kill();
+          return;
+        }
         summary.failed.push({ id: runId(config), message: (err as Error).message });
         bar?.increment({ last: `${runId(config)} FAILED` });
       }
@@ -136,6 +142,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     pool?.close();
     if (context) closeRunContext(context);
   }
+  if (setupError) throw setupError;
   return summary;
 }
 

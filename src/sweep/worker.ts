@@ -7,7 +7,8 @@ import type { RunContext } from './train.js';
 import { trainReferenceRun } from './train.js';
 
 export interface RunRequest { job: SweepJob; config: RunConfig; backend: BackendPreference }
-export type RunReply = { ok: true; record: unknown } | { ok: false; message: string };
+/** `setup`: the backend or the sweep's data could not be prepared, so no run of the sweep can train. */
+export type RunReply = { ok: true; record: unknown } | { ok: false; message: string; setup?: boolean };
 
 let backendReady: Promise<string> | undefined;
 let open: { key: string; context: RunContext } | undefined;
@@ -19,8 +20,14 @@ async function handle({ job, config, backend }: RunRequest): Promise<RunReply> {
     const key = JSON.stringify(job);
     if (open?.key !== key) {
       if (open) closeRunContext(open.context);
+      open = undefined;
       open = { key, context: await openRunContext(job) };
     }
+  } catch (err) {
+    backendReady = undefined;
+    return { ok: false, message: (err as Error).message, setup: true };
+  }
+  try {
     return { ok: true, record: await trainReferenceRun(config, open.context) };
   } catch (err) {
     return { ok: false, message: (err as Error).stack ?? String(err) };

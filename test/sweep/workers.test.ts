@@ -40,6 +40,14 @@ describe('sweep in worker processes', function () {
     expect(existsSync(out)).to.equal(false);
   });
 
+  it('ends the sweep with one error when a worker cannot load its data', async () => {
+    const out = join(dir, 'no-data.jsonl');
+    let error: Error | undefined;
+    await runSweep({ dataset: 'cifar', out, grid: 'tiny', concurrency: 2, backend }).catch((e: Error) => { error = e; });
+    expect(error?.message).to.equal("dataset must be 'mnist' or 'idx:<dir>', got 'cifar'");
+    expect(existsSync(out)).to.equal(false);
+  });
+
   it('stops on Ctrl-C leaving only complete lines, and the same command resumes', async () => {
     const out = join(dir, 'interrupted.jsonl');
     const args = [...cli, '--out', out, '--max-epochs', '3'];
