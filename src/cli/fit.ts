@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { readJsonLines } from '../util/json-lines.js';
 import { writeFitPlots, type ClassCurves } from '../plots/index.js';
 import {
   compareMidTraining, fitGapModel, predictGap, saveGapModel, validateSplits,
@@ -51,24 +52,16 @@ function checkNumber(where: string, field: string, value: unknown): void {
 
 /** Complete lines of a runs file; a last line without its newline is an unfinished write and is skipped. */
 export function readRunLines(path: string, log: (line: string) => void = () => {}): RunLine[] {
-  const text = readFileSync(path, 'utf8');
-  const lines = text.split('\n');
-  const torn = lines.pop();
-  if (torn) log(`skipped an unfinished last line of ${path} (${torn.length} characters)`);
-  return lines.flatMap((line, i) => {
-    if (line.trim() === '') return [];
-    const where = `${path}:${i + 1}`;
-    let run: RunLine;
-    try {
-      run = JSON.parse(line);
-    } catch (error) {
-      throw new Error(`${where}: not a JSON line (${(error as Error).message})`);
-    }
+  const { entries, tornBytes } = readJsonLines(path);
+  if (tornBytes > 0) log(`skipped an unfinished last line of ${path} (${tornBytes} bytes)`);
+  return entries.map(({ line, value }) => {
+    const where = `${path}:${line}`;
+    const run = value as RunLine;
     for (const f of ['zeta', 'kappa', 'gap'] as const) checkNumber(where, f, run[f]);
     (run.trajectory ?? []).forEach((p, j) => {
       for (const f of ['zeta', 'kappa', 'gap'] as const) checkNumber(where, `trajectory[${j}].${f}`, p[f]);
     });
-    return [{ ...run, id: run.id ?? `line-${i + 1}` }];
+    return { ...run, id: run.id ?? `line-${line}` };
   });
 }
 

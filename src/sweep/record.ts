@@ -3,6 +3,7 @@
 // killed writer or a full disk can leave, is dropped on resume).
 import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
 import type { ClassAblation } from '../ablation/index.js';
+import { readJsonLines } from '../util/json-lines.js';
 import type { RunConfig, SweepSettings } from './grid.js';
 
 /** The state of a run at one probe: what the monitor would see live at that epoch. */
@@ -70,23 +71,15 @@ export interface ReadResult {
  */
 export function readRecords(path: string): ReadResult {
   if (!existsSync(path)) return { records: [], tornBytes: 0 };
-  const text = readFileSync(path, 'utf8');
-  const end = text.lastIndexOf('\n') + 1;
-  const records = text.slice(0, end).split('\n').slice(0, -1).flatMap((line, i) => {
-    if (line.trim() === '') return [];
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch (err) {
-      throw new Error(`${path}:${i + 1} is not a JSON line (${(err as Error).message})`);
-    }
-    const record = parsed as Partial<RunRecord>;
+  const { entries, tornBytes } = readJsonLines(path);
+  const records = entries.map(({ line, value }) => {
+    const record = value as Partial<RunRecord>;
     if (typeof record.id !== 'string' || typeof record.config !== 'object' || typeof record.gap !== 'number') {
-      throw new Error(`${path}:${i + 1} is not a sweep run record (needs id, config and gap)`);
+      throw new Error(`${path}:${line} is not a sweep run record (needs id, config and gap)`);
     }
-    return [record as RunRecord];
+    return record as RunRecord;
   });
-  return { records, tornBytes: Buffer.byteLength(text.slice(end)) };
+  return { records, tornBytes };
 }
 
 /** Drops an incomplete last line so that the next append starts on a fresh line. */
