@@ -4,7 +4,7 @@
 // clean labels, once with 60% of the labels corrupted, early stopping on. Held-out validation puts
 // the observed gap beside the predicted one. TensorBoard logs go to <logdir>/clean and
 // <logdir>/corrupt-0.6.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -57,6 +57,8 @@ let kind: 'final' | 'trajectory' | undefined;
 const results: { run: DemoRun; history: ProbeRecord[]; ended: string; epochs: number; stopReason: string | null }[] = [];
 
 for (const run of RUNS) {
+  // A run directory holds one demo's events: TensorBoard would draw an earlier demo's over this one.
+  rmSync(join(options.logdir, run.name), { recursive: true, force: true });
   const targets = oneHot(trainingLabels(dataset, run.corruption, SEED), dataset.numClasses);
   const model = buildDemoModel(SEED);
   const monitor = sparsityGapMonitor({
