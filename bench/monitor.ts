@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { Command, InvalidArgumentError } from 'commander';
-import { disposeDataset, initBackend, oneHot, sparsityGapMonitor, type BackendPreference, type SparsityGapMonitor } from '../src/index.js';
+import { disposeDataset, disposeTrainedModel, initBackend, oneHot, sparsityGapMonitor, type BackendPreference, type SparsityGapMonitor } from '../src/index.js';
 import { buildDemoModel, loadDemoData, trainingBatches } from '../examples/mnist-cnn3.js';
 
 const SHIPPED_GAP_MODEL = fileURLToPath(new URL('../config/gap-models/mnist-cnn3.json', import.meta.url));
@@ -48,7 +48,7 @@ async function timedFit(epochs: number, monitor?: SparsityGapMonitor, x = datase
     });
     return performance.now() - started;
   } finally {
-    model.dispose();
+    disposeTrainedModel(model);
   }
 }
 

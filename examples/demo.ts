@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CustomCallback } from '@tensorflow/tfjs-layers';
 import { Command } from 'commander';
 import {
-  disposeDataset, initBackend, oneHot, sparsityGapMonitor,
+  disposeDataset, disposeTrainedModel, initBackend, oneHot, sparsityGapMonitor,
   type BackendPreference, type EarlyStopOptions, type ProbeRecord,
 } from '../src/index.js';
 import { batchesPerEpoch, buildDemoModel, loadDemoData, SWEEP_SETTINGS, trainingBatches, trainingLabels } from './mnist-cnn3.js';
@@ -97,7 +97,7 @@ for (const run of RUNS) {
       : reachedTarget ? `no (train acc ≥ ${SWEEP_SETTINGS.targetAccuracy})` : 'no (epoch cap)';
     results.push({ run, history: monitor.history, ended, epochs: history.epoch.length, stopReason: monitor.stopReason });
   } finally {
-    model.dispose();
+    disposeTrainedModel(model);
     targets.dispose();
   }
 }

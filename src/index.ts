@@ -6,6 +6,7 @@ export {
   buildCnn3, compileCnn3, createOptimizer, CNN3_ARCHITECTURE, CNN3_TARGET_LAYER,
   type Cnn3Options, type TrainingRecipe,
 } from './models/cnn.js';
+export { disposeTrainedModel } from './models/dispose.js';
 export { createRng, type Rng } from './util/random.js';
 export {
   corruptLabels, disposeDataset, indicesByClass, loadDataset, loadIdx, loadMnist, MNIST_SIZE, oneHot, parseIdx,

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { cumulativeAblation } from '../ablation/index.js';
 import { corruptLabels, oneHot, type Dataset } from '../data/index.js';
+import { disposeTrainedModel } from '../models/dispose.js';
 import { createRng } from '../util/random.js';
 import type { SweepArchitecture } from './architecture.js';
 import { epochImages } from './epoch-data.js';
@@ -85,19 +86,9 @@ export async function trainReferenceRun(config: RunConfig, context: RunContext):
       wallSeconds: (performance.now() - started) / 1000,
     };
   } finally {
-    if (model) disposeModel(model);
+    if (model) disposeTrainedModel(model);
     targets.dispose();
   }
-}
-
-/** Frees a model and its optimizer: a model compiled with an optimizer object does not own it. */
-function disposeModel(model: tfl.LayersModel): void {
-  const optimizer = model.optimizer;
-  model.dispose();
-  optimizer?.dispose();
-  // tfjs-core 4.22's MomentumOptimizer.dispose() skips the learning-rate scalar of SGDOptimizer.
-  const rate = (optimizer as unknown as { c?: tf.Tensor }).c;
-  if (optimizer instanceof tf.MomentumOptimizer && rate && !rate.isDisposed) rate.dispose();
 }
 
 /** Train and test accuracy, and the ablation of every class on the training data as trained on. */
