@@ -18,6 +18,11 @@ import {
 
 const shapeText = (shape: readonly (number | null)[]) => `[${shape.map((d) => d ?? 'null').join(', ')}]`;
 
+/** Whether a batch of shape `batchShape` can be fed to an input of shape `inputShape` (batch axis first). */
+export function fitsInput(inputShape: readonly (number | null)[], batchShape: readonly number[]): boolean {
+  return batchShape.length === inputShape.length && inputShape.every((d, i) => i === 0 || d === null || d === batchShape[i]);
+}
+
 function checkData(graph: HeadGraph, data: { x: tf.Tensor; y: tf.Tensor }): void {
   if (!(data?.x instanceof tf.Tensor) || !(data?.y instanceof tf.Tensor)) {
     throw new Error('data: must be { x: Tensor, y: Tensor }');
@@ -25,7 +30,7 @@ function checkData(graph: HeadGraph, data: { x: tf.Tensor; y: tf.Tensor }): void
   const { x, y } = data;
   if (x.shape[0] === 0 || x.size === 0) throw new Error(`data.x: empty (shape ${shapeText(x.shape)})`);
   const expected = graph.input.shape;
-  if (x.rank !== expected.length || expected.some((d, i) => i > 0 && d !== null && d !== x.shape[i])) {
+  if (!fitsInput(expected, x.shape)) {
     throw new Error(`data.x: shape ${shapeText(x.shape)} does not fit the model input ${shapeText(expected)}`);
   }
   if (y.shape[0] !== x.shape[0]) throw new Error(`data.y: ${y.shape[0]} labels for ${x.shape[0]} samples in data.x`);

@@ -1,4 +1,4 @@
-export { cumulativeAblation } from './ablate.js';
+export { cumulativeAblation, fitsInput } from './ablate.js';
 export { keyQuantities, type KeyQuantities, type KeyQuantityOptions } from './key-quantities.js';
 export { resolveTargetLayer } from './target-layer.js';
 export { labelsToClassIndices } from './labels.js';

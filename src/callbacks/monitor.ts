@@ -4,7 +4,7 @@
 // its keys into the same epoch-logs object that History and tf.callbacks.earlyStopping read next.
 import * as tf from '@tensorflow/tfjs-core';
 import { Callback } from '@tensorflow/tfjs-layers';
-import { labelsToClassIndices, resolveTargetLayer } from '../ablation/index.js';
+import { fitsInput, labelsToClassIndices, resolveTargetLayer } from '../ablation/index.js';
 import { describeMismatch, fingerprintMismatch, loadGapModel, predictGap, type LoadedGapModel } from '../regression/index.js';
 import { MonitorOptionError, type MonitorConfig, type ResolveConfigSources } from './config.js';
 import { evaluateStop, type StopPolicy } from './early-stop.js';
@@ -238,11 +238,10 @@ export class SparsityGapMonitor extends Callback {
     for (const [name, t] of Object.entries(this.data)) {
       if (t instanceof tf.Tensor && t.isDisposed) throw new MonitorSetupError(`sparsityGapMonitor: data.${name} has been disposed`);
     }
-    const inShape = model.inputs[0].shape.slice(1);
-    const xShape = this.data.x.shape.slice(1);
-    if (xShape.length !== inShape.length || inShape.some((d, i) => d !== null && d !== xShape[i])) {
+    if (!fitsInput(model.inputs[0].shape, this.data.x.shape)) {
+      const inShape = model.inputs[0].shape.slice(1);
       throw new MonitorSetupError(
-        `sparsityGapMonitor: data.x samples have shape [${xShape}] but the model's input is [${inShape.map((d) => d ?? 'any')}]`,
+        `sparsityGapMonitor: data.x samples have shape [${this.data.x.shape.slice(1)}] but the model's input is [${inShape.map((d) => d ?? 'any')}]`,
       );
     }
   }
