@@ -14,7 +14,7 @@ import {
 } from '../regression/index.js';
 
 /** Reads a tfjs Layers model saved as model.json + binary weight files (tfjs' `file://` format). */
-export function fileModelHandler(modelPath: string): tf.io.IOHandler {
+function fileModelHandler(modelPath: string): tf.io.IOHandler {
   const path = modelPath.startsWith('file://') ? fileURLToPath(modelPath) : resolve(modelPath);
   return {
     async load() {

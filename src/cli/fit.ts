@@ -51,7 +51,7 @@ function checkNumber(where: string, field: string, value: unknown): void {
 }
 
 /** Complete lines of a runs file; a last line without its newline is an unfinished write and is skipped. */
-export function readRunLines(path: string, log: (line: string) => void = () => {}): RunLine[] {
+function readRunLines(path: string, log: (line: string) => void = () => {}): RunLine[] {
   const { entries, tornBytes } = readJsonLines(path);
   if (tornBytes > 0) log(`skipped an unfinished last line of ${path} (${tornBytes} bytes)`);
   return entries.map(({ line, value }) => {

@@ -13,7 +13,7 @@ const DEFAULT_TEST_SIZE = 2_000;
 let cached: RawImages | undefined;
 
 /** All 10,000 digits in the package's order: the 0s, then the 1s, …; a sample's position is its `sourceIndex`. */
-export function readBundledMnist(): RawImages {
+function readBundledMnist(): RawImages {
   if (cached) return cached;
   const root = dirname(createRequire(import.meta.url).resolve('mnist/package.json'));
   const perDigit = Array.from({ length: 10 }, (_, d) => {

@@ -50,7 +50,7 @@ export interface RunRecord {
   wallSeconds: number;
 }
 
-export function formatRecord(record: RunRecord): string {
+function formatRecord(record: RunRecord): string {
   return `${JSON.stringify(record)}\n`;
 }
 

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { frameRecord } from './record.js';
 import { encodeEvent } from './schema.js';
 
-export const FILE_VERSION = 'brain.Event:2';
+const FILE_VERSION = 'brain.Event:2';
 const WRITER_NAME = 'sparsity-gap-monitor';
 
 export interface EventFileIdentity {

@@ -3,7 +3,7 @@
 // it with the build; protobufjs parses it once at import. Field numbers are TensorBoard's.
 import protobuf from 'protobufjs';
 
-export const TENSORBOARD_PROTO = `
+const TENSORBOARD_PROTO = `
 syntax = "proto3";
 package tensorboard;
 
@@ -99,7 +99,7 @@ message TensorProto {
 const root = protobuf.parse(TENSORBOARD_PROTO).root;
 
 /** protobufjs reflection type of `tensorboard.Event`; field names are camelCase (`wallTime`). */
-export const EventType = root.lookupType('tensorboard.Event');
+const EventType = root.lookupType('tensorboard.Event');
 
 export const DataType = { DT_FLOAT: 1, DT_DOUBLE: 2, DT_STRING: 7 } as const;
 export const DataClass = { SCALAR: 1, TENSOR: 2, BLOB_SEQUENCE: 3 } as const;
